@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The `aipipe` command: runs the TypeScript command line through tsx, so there is no build step to forget.
+require('tsx/cjs');
+const { runCli } = require('../functions/cli/main.ts');
+runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,55 @@
+/**
+ * Names of the Google resources the topology does not name itself (service accounts, the source bucket), derived
+ * deterministically from names the topology did make. Too-long names are shortened with a hash of the full
+ * name, never randomised, so the same topology always gives the same names.
+ */
+import { createHash } from 'node:crypto';
+
+/** Service account ids: 6..30 lowercase letters, digits and hyphens, starting with a letter. */
+const ACCOUNT_ID_MAX = 30;
+const ACCOUNT_ID_MIN = 6;
+/** Bucket names: at most 63 characters (without dots). */
+const BUCKET_NAME_MAX = 63;
+
+function shortHash(value: string, length: number): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, length);
+}
+
+/** Lowercase, hyphens for anything else, no leading/trailing/double hyphens. */
+function slug(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/** `base` + `-suffix`, cut to `max` characters with a hash of the whole when it does not fit. */
+function fit(base: string, suffix: string, max: number): string {
+  const whole = `${base}-${suffix}`;
+  if (whole.length <= max) return whole;
+  const hash = shortHash(whole, 6);
+  const room = max - suffix.length - hash.length - 2;
+  return `${base.slice(0, room).replace(/-+$/, '')}-${hash}-${suffix}`;
+}
+
+/**
+ * A service account id for one role of one stage: `dev-ai-inference-nlp` + `fn` → `dev-ai-inference-nlp-fn`;
+ * names over 30 characters keep a readable start and end with a hash in between.
+ */
+export function serviceAccountId(functionName: string, role: string): string {
+  let id = fit(slug(functionName), slug(role), ACCOUNT_ID_MAX);
+  if (!/^[a-z]/.test(id)) id = `sa-${id}`.slice(0, ACCOUNT_ID_MAX);
+  return id.length >= ACCOUNT_ID_MIN ? id : `${id}-sa`.padEnd(ACCOUNT_ID_MIN, '0');
+}
+
+/**
+ * The function source bucket's name. Bucket names are global, so the project id leads:
+ * `<project>-<prefix>-<pipeline>-source`.
+ */
+export function sourceBucketName(project: string, prefix: string, pipelineName: string): string {
+  const base = slug([project, prefix, pipelineName].filter(Boolean).join('-'));
+  // Cloud Storage refuses names that start with "goog" or contain "google".
+  const safe = base.replace(/google/g, 'g00gle').replace(/^goog/, 'g00g');
+  return fit(safe, 'source', BUCKET_NAME_MAX);
+}

@@ -1,0 +1,95 @@
+import type { Message } from '@google-cloud/pubsub';
+import { compileFilter } from '../../filter';
+import { CONNECTION_OPTIONS, parseCommandArgs, parsePositiveInt } from '../args';
+import { connect } from '../connection';
+import { formatReadable, toTailRecord } from '../format';
+import { UsageError } from '../usage-error';
+
+/** Usage of `tail`. */
+export const TAIL_USAGE = `Usage: aipipe tail [SUBSCRIPTION] [options]
+
+Streams a pull subscription (streaming pull) and prints each message.
+
+  SUBSCRIPTION            subscription key from the pipeline definition (default: results), e.g.
+                          results, negative, nonEnglish, deadLetters
+  --json                  one JSON object per line instead of readable lines
+  --filter FILTER         show only messages matching a Pub/Sub filter, e.g. 'attributes.lang = "fr"'
+  --no-ack                do not acknowledge: messages stay in the subscription (returned after exit)
+  --max N                 stop after printing N messages
+  --idle-seconds S        stop after S seconds without a message
+  --cloud, --project, --prefix   as for publish
+Messages not matching --filter are acknowledged like the others unless --no-ack is given.
+`;
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  json: { type: 'boolean', default: false },
+  filter: { type: 'string' },
+  'no-ack': { type: 'boolean', default: false },
+  max: { type: 'string' },
+  'idle-seconds': { type: 'string' },
+} as const;
+
+/** `aipipe tail`: streams until Ctrl-C, `--max` or `--idle-seconds`; returns the exit code. */
+export async function tailCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (values.help) {
+    out.write(TAIL_USAGE);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`expected at most one SUBSCRIPTION, got ${positionals.join(' ')}`);
+  let matches: (attributes: Readonly<Record<string, string>>) => boolean;
+  try {
+    matches = compileFilter(values.filter ?? '');
+  } catch (error) {
+    throw new UsageError(`--filter: ${(error as Error).message}`);
+  }
+  const max = parsePositiveInt('max', values.max);
+  const idleSeconds = parsePositiveInt('idle-seconds', values['idle-seconds']);
+  const connection = await connect(values);
+  const key = positionals[0] ?? 'results';
+  const compiled = connection.topology.subscriptions[key];
+  if (!compiled || compiled.kind !== 'pull') {
+    await connection.close();
+    const pull = Object.values(connection.topology.subscriptions).filter((s) => s.kind === 'pull').map((s) => s.key);
+    throw new UsageError(`unknown subscription "${key}"; expected one of ${pull.join(', ')}`);
+  }
+  const ack = !values['no-ack'];
+  // Held (un-acked) messages count against flow control; allow plenty so --no-ack does not stall the stream.
+  const subscription = connection.pubsub.subscription(compiled.name, { flowControl: { maxMessages: ack ? 1000 : 100_000, allowExcessMessages: false } });
+  let printed = 0;
+  return await new Promise<number>((resolve, reject) => {
+    let idleTimer: NodeJS.Timeout | undefined;
+    const finish = (code: number): void => {
+      if (idleTimer) clearTimeout(idleTimer);
+      subscription.removeAllListeners('message');
+      void subscription
+        .close()
+        .then(() => connection.close())
+        .then(() => resolve(code), reject);
+    };
+    const armIdle = (): void => {
+      if (!idleSeconds) return;
+      if (idleTimer) clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => finish(0), idleSeconds * 1000);
+    };
+    armIdle();
+    subscription.on('message', (message: Message) => {
+      armIdle();
+      const show = matches(message.attributes) && (max === undefined || printed < max);
+      if (show) {
+        const record = toTailRecord(message);
+        out.write(`${values.json ? JSON.stringify(record) : formatReadable(record)}\n`);
+        printed += 1;
+      }
+      if (ack) message.ack();
+      if (max !== undefined && printed >= max) finish(0);
+    });
+    subscription.on('error', (error) => {
+      finish(1);
+      reject(error);
+    });
+    process.once('SIGINT', () => finish(0));
+    process.once('SIGTERM', () => finish(0));
+  });
+}

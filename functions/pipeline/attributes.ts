@@ -1,0 +1,84 @@
+/**
+ * The closed vocabulary of message attribute keys used anywhere in the pipeline.
+ *
+ * Attribute keys are part of the pipeline's contract (subscriptions filter on them), so they live here, beside
+ * the definition, and nowhere else: code refers to `ATTR.lang`, never to the string `"lang"`.
+ */
+export const ATTR = {
+  /** Kept through every stage; publisher-given, otherwise the ingress messageId. Appears on results and dead letters. */
+  correlationId: 'correlationId',
+  /** Publisher-given deduplication key; otherwise a content hash is used. */
+  idempotencyKey: 'idempotencyKey',
+  /** W3C trace context, carried so Cloud Logging and Cloud Trace can join the hops of one message. */
+  traceparent: 'traceparent',
+  /** Media type of the payload; routes images to OCR and text to the text path. */
+  contentType: 'contentType',
+  /** Name of the stage that produced the message. */
+  stage: 'stage',
+  /** CLD3 language code of the text, e.g. `en`, `fr`, `und`. */
+  lang: 'lang',
+  /** CLD3 probability of `lang`, 0..1, as a decimal string. */
+  langConfidence: 'langConfidence',
+  /** `true` when CLD3 considers its guess reliable. */
+  langReliable: 'langReliable',
+  /** Sentiment label: `positive`, `neutral` or `negative`. */
+  sentiment: 'sentiment',
+  /** Topic label from the few-shot classifier. */
+  topic: 'topic',
+  /** Reference (claim check) to a payload stored in Cloud Storage instead of in the message. */
+  claimCheck: 'claimCheck',
+  /** Dead letters: machine-readable reason code (see `ErrorCode`). */
+  dlqReason: 'dlqReason',
+  /** Dead letters: human-readable error message, cut to fit Pub/Sub's attribute value limit. */
+  dlqError: 'dlqError',
+  /** Dead letters: the stage that gave up on the message. */
+  dlqStage: 'dlqStage',
+  /** Dead letters: the subscription the message was delivered through. */
+  dlqSubscription: 'dlqSubscription',
+  /** Dead letters: the topic the message was originally published to (the replay target). */
+  dlqSourceTopic: 'dlqSourceTopic',
+  /** Dead letters: the messageId of the message as it was delivered to the stage. */
+  dlqSourceMessageId: 'dlqSourceMessageId',
+  /** Dead letters: ordering key of the original message, which the dead-lettered copy cannot carry as such. */
+  dlqOrderingKey: 'dlqOrderingKey',
+  /** Dead letters: when the stage dead-lettered it (RFC 3339). */
+  dlqTime: 'dlqTime',
+  /** Dead letters: how many original attributes had to be dropped to make room for the reason. */
+  dlqDroppedAttributes: 'dlqDroppedAttributes',
+} as const;
+
+/** One of the pipeline's attribute keys. */
+export type AttributeKey = (typeof ATTR)[keyof typeof ATTR];
+
+/** Every attribute key the pipeline knows, for validating filters against typos. */
+export const ATTRIBUTE_KEYS: readonly AttributeKey[] = Object.values(ATTR);
+
+/** Attributes that describe why a message was dead-lettered; stripped again when it is replayed. */
+export const DEAD_LETTER_ATTRIBUTE_KEYS: readonly AttributeKey[] = [
+  ATTR.dlqReason,
+  ATTR.dlqError,
+  ATTR.dlqStage,
+  ATTR.dlqSubscription,
+  ATTR.dlqSourceTopic,
+  ATTR.dlqSourceMessageId,
+  ATTR.dlqOrderingKey,
+  ATTR.dlqTime,
+  ATTR.dlqDroppedAttributes,
+];
+
+/**
+ * Attributes Pub/Sub itself adds to a message it dead-letters after `maxDeliveryAttempts` (measured on the
+ * emulator and documented for Google Cloud). Not ours to set, but ours to read and to strip on replay.
+ */
+export const PUBSUB_DEAD_LETTER_ATTR = {
+  deliveryCount: 'CloudPubSubDeadLetterSourceDeliveryCount',
+  subscription: 'CloudPubSubDeadLetterSourceSubscription',
+  subscriptionProject: 'CloudPubSubDeadLetterSourceSubscriptionProject',
+  topicPublishTime: 'CloudPubSubDeadLetterSourceTopicPublishTime',
+} as const;
+
+/** Attributes that are never carried from a stage's input to its output. */
+export const NON_CARRIED_ATTRIBUTE_KEYS: readonly string[] = [
+  ...DEAD_LETTER_ATTRIBUTE_KEYS,
+  ...Object.values(PUBSUB_DEAD_LETTER_ATTR),
+];

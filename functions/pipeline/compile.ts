@@ -1,0 +1,304 @@
+import { filterAttributeKeys, parseFilter } from '../filter';
+import { ATTRIBUTE_KEYS } from './attributes';
+import { DEFAULTS, FUNCTION_LIMITS, PUBSUB_LIMITS } from './defaults';
+import { durationSeconds } from './durations';
+import { DefinitionError } from './errors';
+import { attributeKeyProblem, FUNCTION_NAME, kebab, LABEL_KEY, LABEL_VALUE, PREFIX, prefixed, pubsubNameProblem } from './names';
+import type {
+  CompiledDeadLetterPolicy,
+  CompiledRoute,
+  CompiledStage,
+  CompiledSubscription,
+  CompiledTopic,
+  CompiledTopology,
+  CompileOptions,
+  TopicRole,
+} from './topology';
+import type { DurationString, PipelineDefinition, SubscriptionSettings } from './types';
+
+/** Key of the push subscription that feeds a stage. */
+export function pushSubscriptionKey(stageKey: string): string {
+  return `${stageKey}Push`;
+}
+
+/** GCP project ids: 6..30 chars; the emulator accepts any, but a name that fails here would fail at deploy. */
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+/**
+ * Compiles a pipeline definition into a topology with concrete names, filters and dead-letter wiring.
+ *
+ * This is the only place that makes resource names. It rejects an invalid definition with a `DefinitionError`
+ * that lists every problem: unknown topics, cycles, unconsumed non-terminal topics, filters that do not parse or
+ * exceed 256 bytes, attribute names Pub/Sub would refuse or the pipeline does not know, settings outside
+ * Google's limits and ack deadlines shorter than the stage's timeout.
+ */
+export function compileTopology(definition: PipelineDefinition, options: CompileOptions): CompiledTopology {
+  const problems: string[] = [];
+  const prefix = options.prefix ?? '';
+  const { project } = options;
+  if (!PROJECT_ID.test(project)) {
+    problems.push(`project "${project}": expected a Google Cloud project id (6..30 lowercase letters, digits, hyphens)`);
+  }
+  if (!PREFIX.test(prefix)) {
+    problems.push(`prefix "${prefix}": expected up to 20 lowercase letters, digits and hyphens, starting with a letter`);
+  }
+  const labels = { ...(definition.labels ?? {}), ...(options.labels ?? {}) };
+  for (const [key, value] of Object.entries(labels)) {
+    if (!LABEL_KEY.test(key)) problems.push(`label key "${key}": expected lowercase letters, digits, _ and -, starting with a letter`);
+    if (!LABEL_VALUE.test(value)) problems.push(`label "${key}" value "${value}": expected up to 63 lowercase letters, digits, _ and -`);
+  }
+
+  const topicKeys = new Set(Object.keys(definition.topics));
+  const checkTopic = (where: string, key: string): boolean => {
+    if (topicKeys.has(key)) return true;
+    problems.push(`${where}: unknown topic "${key}" (known topics: ${[...topicKeys].join(', ')})`);
+    return false;
+  };
+  const checkFilter = (where: string, filter: string | undefined): string => {
+    if (filter === undefined || filter.trim() === '') return '';
+    try {
+      const ast = parseFilter(filter);
+      for (const key of filterAttributeKeys(ast)) {
+        const keyProblem = attributeKeyProblem(key);
+        if (keyProblem) problems.push(`${where}: attribute "${key}" ${keyProblem}`);
+        else if (!(ATTRIBUTE_KEYS as readonly string[]).includes(key)) {
+          problems.push(`${where}: filter uses attribute "${key}", which the pipeline never sets (known: ${ATTRIBUTE_KEYS.join(', ')})`);
+        }
+      }
+    } catch (error) {
+      problems.push(`${where}: ${(error as Error).message}`);
+    }
+    return filter;
+  };
+  const checkDuration = (where: string, value: string, min: number, max: number): DurationString => {
+    const secs = durationSeconds(value);
+    if (secs === undefined) problems.push(`${where}: "${value}" is not a duration; expected seconds like "600s"`);
+    else if (secs < min || secs > max) problems.push(`${where}: ${value} is outside ${min}s..${max}s`);
+    return value as DurationString;
+  };
+  const checkRange = (where: string, value: number, range: { min: number; max: number }): number => {
+    if (!Number.isInteger(value) || value < range.min || value > range.max) {
+      problems.push(`${where}: ${value} is outside ${range.min}..${range.max}`);
+    }
+    return value;
+  };
+
+  checkTopic('ingress', definition.ingress);
+  checkTopic('deadLetter', definition.deadLetter);
+
+  // Topics.
+  const role = (key: string): TopicRole => {
+    if (key === definition.ingress) return 'ingress';
+    if (key === definition.deadLetter) return 'deadLetter';
+    return definition.topics[key]?.terminal ? 'terminal' : 'internal';
+  };
+  const topics: Record<string, CompiledTopic> = {};
+  const resourceNames = new Map<string, string>();
+  const claimName = (kind: string, name: string, owner: string): void => {
+    const existing = resourceNames.get(`${kind}:${name}`);
+    if (existing) problems.push(`${owner}: ${kind} name "${name}" is already used by ${existing}`);
+    resourceNames.set(`${kind}:${name}`, owner);
+  };
+  for (const [key, spec] of Object.entries(definition.topics)) {
+    const name = prefixed(prefix, spec.name);
+    const nameProblem = pubsubNameProblem(name);
+    if (nameProblem) problems.push(`topic "${key}" name "${name}": ${nameProblem}`);
+    claimName('topic', name, `topic "${key}"`);
+    const retention = spec.messageRetentionDuration ?? DEFAULTS.topicMessageRetentionDuration;
+    topics[key] = {
+      key,
+      name,
+      path: `projects/${project}/topics/${name}`,
+      description: spec.description,
+      role: role(key),
+      messageRetentionDuration: checkDuration(`topic "${key}" messageRetentionDuration`, retention, PUBSUB_LIMITS.topicMessageRetentionSeconds.min, PUBSUB_LIMITS.topicMessageRetentionSeconds.max),
+      labels,
+    };
+  }
+  const deadLetterTopic = topics[definition.deadLetter];
+
+  // Stages and their push subscriptions.
+  const stages: Record<string, CompiledStage> = {};
+  const subscriptions: Record<string, CompiledSubscription> = {};
+  const settings = (where: string, s: SubscriptionSettings | undefined, ackFloor: number) => {
+    const ackDeadlineSeconds = checkRange(`${where} ackDeadlineSeconds`, s?.ackDeadlineSeconds ?? Math.max(ackFloor, PUBSUB_LIMITS.ackDeadlineSeconds.min), PUBSUB_LIMITS.ackDeadlineSeconds);
+    const minimumBackoff = checkDuration(`${where} minimumBackoff`, s?.minimumBackoff ?? DEFAULTS.minimumBackoff, PUBSUB_LIMITS.backoffSeconds.min, PUBSUB_LIMITS.backoffSeconds.max);
+    const maximumBackoff = checkDuration(`${where} maximumBackoff`, s?.maximumBackoff ?? DEFAULTS.maximumBackoff, PUBSUB_LIMITS.backoffSeconds.min, PUBSUB_LIMITS.backoffSeconds.max);
+    const minSecs = durationSeconds(minimumBackoff);
+    const maxSecs = durationSeconds(maximumBackoff);
+    if (minSecs !== undefined && maxSecs !== undefined && minSecs > maxSecs) {
+      problems.push(`${where}: minimumBackoff ${minimumBackoff} is greater than maximumBackoff ${maximumBackoff}`);
+    }
+    const messageRetentionDuration = checkDuration(`${where} messageRetentionDuration`, s?.messageRetentionDuration ?? DEFAULTS.subscriptionMessageRetentionDuration, PUBSUB_LIMITS.subscriptionMessageRetentionSeconds.min, PUBSUB_LIMITS.subscriptionMessageRetentionSeconds.max);
+    return {
+      ackDeadlineSeconds,
+      retryPolicy: { minimumBackoff, maximumBackoff },
+      enableMessageOrdering: s?.enableMessageOrdering ?? DEFAULTS.enableMessageOrdering,
+      messageRetentionDuration,
+    };
+  };
+
+  for (const [key, spec] of Object.entries(definition.stages)) {
+    const where = `stage "${key}"`;
+    checkTopic(`${where} consumes`, spec.consumes);
+    if (spec.consumes === definition.deadLetter) problems.push(`${where}: must not consume the dead-letter topic`);
+    const functionName = prefixed(prefix, spec.functionName ?? `${definition.name}-${kebab(key)}`);
+    if (!FUNCTION_NAME.test(functionName)) {
+      problems.push(`${where} function name "${functionName}": expected at most 63 lowercase letters, digits and hyphens, starting with a letter`);
+    }
+    claimName('function', functionName, where);
+    if (spec.routes.length === 0) problems.push(`${where}: has no routes; expected at least one`);
+    const routes: CompiledRoute[] = spec.routes.map((route, index) => {
+      checkTopic(`${where} route ${index + 1}`, route.to);
+      if (route.to === definition.deadLetter) problems.push(`${where} route ${index + 1}: results must not be routed to the dead-letter topic`);
+      return { topic: route.to, topicName: topics[route.to]?.name ?? route.to, when: checkFilter(`${where} route ${index + 1} filter`, route.when) };
+    });
+    const last = routes[routes.length - 1];
+    if (last && last.when !== '') {
+      problems.push(`${where}: the last route must have no "when" so that every result has somewhere to go`);
+    }
+    const timeoutSeconds = checkRange(`${where} timeoutSeconds`, spec.timeoutSeconds ?? DEFAULTS.timeoutSeconds, FUNCTION_LIMITS.timeoutSeconds);
+    const subSettings = settings(`${where} subscription`, spec.subscription, timeoutSeconds);
+    if (subSettings.ackDeadlineSeconds < timeoutSeconds) {
+      problems.push(`${where}: subscription ackDeadlineSeconds ${subSettings.ackDeadlineSeconds} is shorter than the stage's timeoutSeconds ${timeoutSeconds}; Pub/Sub would redeliver while the stage still works`);
+    }
+    const maxDeliveryAttempts = checkRange(`${where} subscription maxDeliveryAttempts`, spec.subscription?.maxDeliveryAttempts ?? DEFAULTS.maxDeliveryAttempts, PUBSUB_LIMITS.maxDeliveryAttempts);
+    const subKey = pushSubscriptionKey(key);
+    const subName = `${functionName}-push`;
+    const subNameProblem = pubsubNameProblem(subName);
+    if (subNameProblem) problems.push(`${where} subscription name "${subName}": ${subNameProblem}`);
+    claimName('subscription', subName, where);
+    const topicName = topics[spec.consumes]?.name ?? spec.consumes;
+    const deadLetterPolicy: CompiledDeadLetterPolicy = {
+      deadLetterTopic: definition.deadLetter,
+      deadLetterTopicName: deadLetterTopic?.name ?? definition.deadLetter,
+      maxDeliveryAttempts,
+    };
+    if (subscriptions[subKey]) problems.push(`${where}: subscription key "${subKey}" is already used`);
+    subscriptions[subKey] = {
+      key: subKey,
+      name: subName,
+      path: `projects/${project}/subscriptions/${subName}`,
+      description: `Pushes ${topicName} to the ${key} stage.`,
+      kind: 'push',
+      topic: spec.consumes,
+      topicName,
+      stage: key,
+      filter: checkFilter(`${where} filter`, spec.filter),
+      ...subSettings,
+      deadLetterPolicy,
+      retainAckedMessages: false,
+      labels,
+    };
+    const publishesTo = [...new Set([...routes.map((r) => r.topic), definition.deadLetter])];
+    stages[key] = {
+      key,
+      description: spec.description,
+      functionName,
+      entryPoint: spec.entryPoint,
+      consumes: spec.consumes,
+      subscription: subKey,
+      routes,
+      publishesTo,
+      pushPath: `/projects/${project}/topics/${topicName}`,
+      timeoutSeconds,
+      availableMemory: spec.availableMemory ?? DEFAULTS.availableMemory,
+      availableCpu: spec.availableCpu ?? DEFAULTS.availableCpu,
+      maxInstanceRequestConcurrency: checkRange(`${where} maxInstanceRequestConcurrency`, spec.maxInstanceRequestConcurrency ?? DEFAULTS.maxInstanceRequestConcurrency, FUNCTION_LIMITS.maxInstanceRequestConcurrency),
+      minInstanceCount: spec.minInstanceCount ?? DEFAULTS.minInstanceCount,
+      maxInstanceCount: spec.maxInstanceCount ?? DEFAULTS.maxInstanceCount,
+      labels,
+    };
+    if (stages[key].minInstanceCount > stages[key].maxInstanceCount) {
+      problems.push(`${where}: minInstanceCount ${stages[key].minInstanceCount} is greater than maxInstanceCount ${stages[key].maxInstanceCount}`);
+    }
+  }
+
+  // Pull subscriptions.
+  for (const [key, spec] of Object.entries(definition.subscriptions)) {
+    const where = `subscription "${key}"`;
+    checkTopic(`${where} topic`, spec.topic);
+    const name = prefixed(prefix, spec.name);
+    const nameProblem = pubsubNameProblem(name);
+    if (nameProblem) problems.push(`${where} name "${name}": ${nameProblem}`);
+    claimName('subscription', name, where);
+    if (subscriptions[key]) problems.push(`${where}: key is already used by ${subscriptions[key]?.kind} subscription of a stage`);
+    subscriptions[key] = {
+      key,
+      name,
+      path: `projects/${project}/subscriptions/${name}`,
+      description: spec.description,
+      kind: 'pull',
+      topic: spec.topic,
+      topicName: topics[spec.topic]?.name ?? spec.topic,
+      filter: checkFilter(`${where} filter`, spec.filter),
+      ...settings(where, spec, PUBSUB_LIMITS.ackDeadlineSeconds.min),
+      retainAckedMessages: spec.retainAckedMessages ?? false,
+      labels,
+    };
+  }
+
+  const dls = definition.subscriptions[definition.deadLetterSubscription];
+  if (!dls) problems.push(`deadLetterSubscription: unknown subscription "${definition.deadLetterSubscription}"`);
+  else if (dls.topic !== definition.deadLetter) {
+    problems.push(`deadLetterSubscription "${definition.deadLetterSubscription}": must be attached to the dead-letter topic "${definition.deadLetter}", not "${dls.topic}"`);
+  }
+
+  checkConsumers(definition, problems);
+  checkCycles(definition, problems);
+
+  if (problems.length > 0) throw new DefinitionError(problems);
+  return {
+    name: definition.name,
+    project,
+    prefix,
+    labels,
+    ingress: definition.ingress,
+    deadLetter: definition.deadLetter,
+    deadLetterSubscription: definition.deadLetterSubscription,
+    topics,
+    stages,
+    subscriptions,
+  };
+}
+
+/** Every non-terminal topic needs a stage to consume it, and every terminal one a subscription, or messages vanish. */
+function checkConsumers(definition: PipelineDefinition, problems: string[]): void {
+  const consumed = new Set(Object.values(definition.stages).map((s) => s.consumes));
+  const subscribed = new Set(Object.values(definition.subscriptions).map((s) => s.topic));
+  for (const [key, spec] of Object.entries(definition.topics)) {
+    const terminal = spec.terminal || key === definition.deadLetter;
+    if (!terminal && !consumed.has(key)) {
+      problems.push(`topic "${key}": no stage consumes it and it is not declared terminal, so what is published to it would be dropped`);
+    }
+    if (terminal && !subscribed.has(key) && !consumed.has(key)) {
+      problems.push(`topic "${key}": terminal but has no subscription; Pub/Sub drops messages published to a topic without subscriptions`);
+    }
+  }
+}
+
+/** Results must not flow back upstream: a cycle would process a message forever. */
+function checkCycles(definition: PipelineDefinition, problems: string[]): void {
+  // Edges: topic → topics reachable through a stage that consumes it.
+  const next = new Map<string, Set<string>>();
+  for (const stage of Object.values(definition.stages)) {
+    const targets = next.get(stage.consumes) ?? new Set<string>();
+    for (const route of stage.routes) targets.add(route.to);
+    next.set(stage.consumes, targets);
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const reported = new Set<string>();
+  const visit = (topic: string, path: string[]): void => {
+    if (state.get(topic) === 'done') return;
+    if (state.get(topic) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(topic)), topic].join(' → ');
+      if (!reported.has(cycle)) problems.push(`cycle: ${cycle}; a message would be processed forever`);
+      reported.add(cycle);
+      return;
+    }
+    state.set(topic, 'visiting');
+    for (const target of next.get(topic) ?? []) visit(target, [...path, topic]);
+    state.set(topic, 'done');
+  };
+  for (const topic of Object.keys(definition.topics)) visit(topic, []);
+}

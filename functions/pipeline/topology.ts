@@ -1,0 +1,127 @@
+/**
+ * The compiled topology: concrete, prefixed names and fully resolved settings. This is what the CDKTF stack and
+ * the local runner interpret; nothing downstream of `compileTopology` makes a name of its own.
+ */
+import type { DurationString } from './types';
+
+/** What a topic is for. */
+export const TOPIC_ROLES = ['ingress', 'internal', 'terminal', 'deadLetter'] as const;
+/** What a topic is for. */
+export type TopicRole = (typeof TOPIC_ROLES)[number];
+
+/** A topic with its concrete name. */
+export interface CompiledTopic {
+  readonly key: string;
+  /** Resource name with the environment prefix, e.g. `dev-ai-workloads-topic`. */
+  readonly name: string;
+  /** Full resource path, `projects/<project>/topics/<name>`. */
+  readonly path: string;
+  readonly description: string;
+  readonly role: TopicRole;
+  readonly messageRetentionDuration: DurationString;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** One resolved route of a stage. */
+export interface CompiledRoute {
+  readonly topic: string;
+  readonly topicName: string;
+  /** Filter over the result's attributes; `''` matches everything. */
+  readonly when: string;
+}
+
+/** The resolved retry policy of a subscription. */
+export interface CompiledRetryPolicy {
+  readonly minimumBackoff: DurationString;
+  readonly maximumBackoff: DurationString;
+}
+
+/** The resolved dead-letter policy of a subscription. */
+export interface CompiledDeadLetterPolicy {
+  readonly deadLetterTopic: string;
+  readonly deadLetterTopicName: string;
+  readonly maxDeliveryAttempts: number;
+}
+
+/** Push or pull. */
+export type SubscriptionKind = 'push' | 'pull';
+
+/** A subscription with its concrete name and resolved settings. */
+export interface CompiledSubscription {
+  readonly key: string;
+  readonly name: string;
+  /** Full resource path, `projects/<project>/subscriptions/<name>`. */
+  readonly path: string;
+  readonly description: string;
+  readonly kind: SubscriptionKind;
+  /** Key of the topic it is attached to. */
+  readonly topic: string;
+  readonly topicName: string;
+  /** For push subscriptions, the stage it feeds. */
+  readonly stage?: string;
+  /** Filter in Pub/Sub syntax; `''` for none. */
+  readonly filter: string;
+  readonly ackDeadlineSeconds: number;
+  readonly retryPolicy: CompiledRetryPolicy;
+  /** Present on subscriptions that feed a stage. */
+  readonly deadLetterPolicy?: CompiledDeadLetterPolicy;
+  readonly enableMessageOrdering: boolean;
+  readonly messageRetentionDuration: DurationString;
+  readonly retainAckedMessages: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** A stage, resolved: its function, its subscription and where it may publish. */
+export interface CompiledStage {
+  readonly key: string;
+  readonly description: string;
+  /** Cloud Function name with the environment prefix. */
+  readonly functionName: string;
+  readonly entryPoint: string;
+  /** Key of the topic it consumes. */
+  readonly consumes: string;
+  /** Key of its push subscription in `CompiledTopology.subscriptions`. */
+  readonly subscription: string;
+  readonly routes: readonly CompiledRoute[];
+  /** Keys of every topic the stage may publish to: its routes' topics and the dead-letter topic. */
+  readonly publishesTo: readonly string[];
+  /**
+   * Path part of the push endpoint, `/projects/<project>/topics/<topic>`: functions-framework reads the source
+   * topic from it.
+   */
+  readonly pushPath: string;
+  readonly timeoutSeconds: number;
+  readonly availableMemory: string;
+  readonly availableCpu: string;
+  readonly maxInstanceRequestConcurrency: number;
+  readonly minInstanceCount: number;
+  readonly maxInstanceCount: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Everything the infrastructure and the local runner need, with concrete names. */
+export interface CompiledTopology {
+  readonly name: string;
+  readonly project: string;
+  readonly prefix: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Key of the ingress topic. */
+  readonly ingress: string;
+  /** Key of the dead-letter topic. */
+  readonly deadLetter: string;
+  /** Key of the pull subscription that keeps dead letters. */
+  readonly deadLetterSubscription: string;
+  readonly topics: Readonly<Record<string, CompiledTopic>>;
+  readonly stages: Readonly<Record<string, CompiledStage>>;
+  readonly subscriptions: Readonly<Record<string, CompiledSubscription>>;
+}
+
+/** Options of `compileTopology`. */
+export interface CompileOptions {
+  /** Google Cloud project id. */
+  readonly project: string;
+  /** Environment prefix for every resource name (`dev`, `prod`); empty for none. */
+  readonly prefix?: string;
+  /** Extra labels for every resource (e.g. `env`). */
+  readonly labels?: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,32 @@
+import { PubSub } from '@google-cloud/pubsub';
+import type { Request, Response } from '@google-cloud/functions-framework';
+import { compileTopology } from '../pipeline/compile';
+import { pipeline } from '../pipeline/definition';
+import { parseRuntimeEnv } from './environment';
+import { lazy } from './lazy';
+import { createLogger } from './logger';
+import { createPubSubPublisher } from './publisher';
+import type { StageDefinition } from './stage-definition';
+import { createStageHandler, type StageHandler, type StageRuntime } from './stage-handler';
+
+/** Builds the runtime of a deployed or locally served stage from the process environment. */
+export function runtimeFromEnv(env: NodeJS.ProcessEnv): StageRuntime {
+  const parsed = parseRuntimeEnv(env);
+  const topology = compileTopology(pipeline, { project: parsed.GOOGLE_CLOUD_PROJECT, prefix: parsed.PIPELINE_PREFIX });
+  return {
+    topology,
+    publisher: createPubSubPublisher(new PubSub({ projectId: parsed.GOOGLE_CLOUD_PROJECT })),
+    logger: createLogger(),
+    now: () => new Date(),
+  };
+}
+
+/**
+ * The HTTP function of a stage for functions-framework, configured from the environment on first use (so that
+ * importing every stage's module costs nothing and a misconfigured deployment fails with a clear message).
+ */
+export function defineStage<In, Out, Deps>(definition: StageDefinition<In, Out, Deps>): StageHandler {
+  const handler = lazy(async () => createStageHandler(definition, runtimeFromEnv(process.env)));
+  const http = async (req: Request, res: Response): Promise<void> => (await handler())(req, res);
+  return Object.assign(http, { warmUp: async () => (await handler()).warmUp() });
+}

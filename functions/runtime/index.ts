@@ -1,0 +1,11 @@
+/** The stage runtime: one shared wrapper around every stage's pure handler. */
+export * from './define-stage';
+export * from './errors';
+export * from './limits';
+export * from './logger';
+export * from './outcome';
+export * from './publisher';
+export * from './push-body';
+export * from './received-message';
+export * from './stage-definition';
+export * from './stage-handler';

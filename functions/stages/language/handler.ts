@@ -1,0 +1,33 @@
+import { ATTR } from '../../pipeline/attributes';
+import type { LanguageIdentifier } from '../../models/language-identifier';
+import type { StageContext, StageOutput } from '../../runtime/stage-definition';
+import type { TextRequest } from '../text-request';
+import type { LanguageOutput } from './schema';
+
+/** What the language stage needs. */
+export interface LanguageDeps {
+  readonly identifier: LanguageIdentifier;
+}
+
+/** Identifies the language of the text; sets `lang`, `langConfidence` and `langReliable`. */
+export function handleLanguage(input: TextRequest, context: StageContext<LanguageDeps>): StageOutput<LanguageOutput> {
+  const guess = context.deps.identifier.identify(input.text);
+  const language = {
+    code: guess.language,
+    confidence: round(guess.probability),
+    reliable: guess.isReliable,
+    proportion: round(guess.proportion),
+  };
+  return {
+    data: { ...input, language },
+    attributes: {
+      [ATTR.lang]: language.code,
+      [ATTR.langConfidence]: language.confidence.toFixed(3),
+      [ATTR.langReliable]: String(language.reliable),
+    },
+  };
+}
+
+function round(value: number): number {
+  return Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000;
+}
