@@ -6,7 +6,9 @@
  *    deterministic, so an unchanged tree gives the same sha256 and object name, and nothing is redeployed;
  * 3. synthesises one stack per environment into cdktf.out/stacks/<env>/cdk.tf.json.
  *
- * Synth makes no network call: no provider download (the provider bindings are prebuilt), no checkpoint call.
+ * Synth makes no network call and needs no `terraform` binary: the provider bindings are prebuilt
+ * (@cdktf/provider-google), nothing is downloaded. Set CHECKPOINT_DISABLE=1 for the CLI so that it does not even
+ * try its version check.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,10 +17,6 @@ import { ensureFunctionSource } from '../scripts/build-functions';
 import { createStacks } from './app';
 import { parseConfig } from './config';
 
-// Terraform's and the CDKTF CLI's version check ("checkpoint") is the only outside call left; turn it off for
-// anything this process starts. The CLI itself reads it from its own environment (see package.json "synth").
-process.env['CHECKPOINT_DISABLE'] ??= '1';
-
 const root = path.resolve(__dirname, '..');
 const envFile = path.join(root, '.env');
 if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
@@ -26,6 +24,7 @@ if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
 try {
   const config = parseConfig(process.env);
   const source = ensureFunctionSource({ root });
+  if (source.rebuilt) console.log(`built ${path.relative(root, source.zipPath)} (${source.files.length} files, sha256 ${source.sha256})`);
   const app = new App();
   createStacks(app, config, source);
   app.synth();

@@ -24,18 +24,28 @@ function slug(value: string): string {
     .replace(/^-|-$/g, '');
 }
 
-/** `base` + `-suffix`, cut to `max` characters with a hash of the whole when it does not fit. */
+/**
+ * `base-suffix`, or when that is longer than `max`: the first segment of `base` (the environment prefix), a hash
+ * of the whole, and as many of the last segments (the stage) as fit, then the suffix. Only if even that does not
+ * fit is the base cut short.
+ */
 function fit(base: string, suffix: string, max: number): string {
   const whole = `${base}-${suffix}`;
   if (whole.length <= max) return whole;
-  const hash = shortHash(whole, 6);
+  const hash = shortHash(whole, 4);
+  const segments = base.split('-');
+  for (let drop = 1; drop < segments.length; drop++) {
+    const candidate = [segments[0], hash, ...segments.slice(1 + drop), suffix].join('-');
+    if (candidate.length <= max) return candidate;
+  }
   const room = max - suffix.length - hash.length - 2;
   return `${base.slice(0, room).replace(/-+$/, '')}-${hash}-${suffix}`;
 }
 
 /**
  * A service account id for one role of one stage: `dev-ai-inference-nlp` + `fn` → `dev-ai-inference-nlp-fn`;
- * names over 30 characters keep a readable start and end with a hash in between.
+ * over 30 characters, the middle gives way to a hash: `prod-ai-inference-language` + `push` →
+ * `prod-<hash>-language-push`.
  */
 export function serviceAccountId(functionName: string, role: string): string {
   let id = fit(slug(functionName), slug(role), ACCOUNT_ID_MAX);

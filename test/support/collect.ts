@@ -2,6 +2,8 @@ import type { Message, PubSub } from '@google-cloud/pubsub';
 
 /** A received message, reduced to what tests assert on. */
 export interface Collected {
+  /** The subscription it came from. */
+  readonly subscription: string;
   readonly id: string;
   readonly attributes: Record<string, string>;
   readonly data: Buffer;
@@ -9,35 +11,48 @@ export interface Collected {
 }
 
 /**
- * Streams a subscription, acknowledging everything, until `until(received)` holds or `timeoutMillis` passes;
- * then keeps listening `settleMillis` more so that duplicates arriving late are seen too.
+ * Streams several subscriptions at once, acknowledging everything, until `until(received)` holds for all
+ * messages received so far or `timeoutMillis` passes; then keeps listening `settleMillis` more so that
+ * duplicates arriving late are seen too.
  */
-export async function collect(
+export async function collectMany(
+  pubsub: PubSub,
+  subscriptionNames: readonly string[],
+  options: { until: (received: readonly Collected[]) => boolean; timeoutMillis: number; settleMillis?: number },
+): Promise<Collected[]> {
+  const subscriptions = subscriptionNames.map((name) => pubsub.subscription(name, { flowControl: { maxMessages: 1000 } }));
+  const received: Collected[] = [];
+  await new Promise<void>((resolve) => {
+    const timeout = setTimeout(resolve, options.timeoutMillis);
+    subscriptions.forEach((subscription, index) => {
+      subscription.on('message', (message: Message) => {
+        message.ack();
+        received.push({
+          subscription: subscriptionNames[index] as string,
+          id: message.id,
+          attributes: { ...message.attributes },
+          data: message.data,
+          json: <T>() => JSON.parse(message.data.toString('utf8')) as T,
+        });
+        if (options.until(received)) {
+          clearTimeout(timeout);
+          resolve();
+        }
+      });
+      subscription.on('error', () => undefined);
+    });
+  });
+  if (options.settleMillis) await new Promise((resolve) => setTimeout(resolve, options.settleMillis));
+  for (const subscription of subscriptions) subscription.removeAllListeners('message');
+  await Promise.all(subscriptions.map((subscription) => subscription.close()));
+  return received;
+}
+
+/** `collectMany` for one subscription. */
+export function collect(
   pubsub: PubSub,
   subscriptionName: string,
   options: { until: (received: readonly Collected[]) => boolean; timeoutMillis: number; settleMillis?: number },
 ): Promise<Collected[]> {
-  const subscription = pubsub.subscription(subscriptionName, { flowControl: { maxMessages: 1000 } });
-  const received: Collected[] = [];
-  await new Promise<void>((resolve) => {
-    const timeout = setTimeout(resolve, options.timeoutMillis);
-    subscription.on('message', (message: Message) => {
-      message.ack();
-      received.push({
-        id: message.id,
-        attributes: { ...message.attributes },
-        data: message.data,
-        json: <T>() => JSON.parse(message.data.toString('utf8')) as T,
-      });
-      if (options.until(received)) {
-        clearTimeout(timeout);
-        resolve();
-      }
-    });
-    subscription.on('error', () => undefined);
-  });
-  if (options.settleMillis) await new Promise((resolve) => setTimeout(resolve, options.settleMillis));
-  subscription.removeAllListeners('message');
-  await subscription.close();
-  return received;
+  return collectMany(pubsub, [subscriptionName], options);
 }

@@ -18,7 +18,8 @@ Streams a pull subscription (streaming pull) and prints each message.
   --max N                 stop after printing N messages
   --idle-seconds S        stop after S seconds without a message
   --cloud, --project, --prefix   as for publish
-Messages not matching --filter are acknowledged like the others unless --no-ack is given.
+Messages not matching --filter are acknowledged like the others unless --no-ack is given. The subscription's
+own filter is applied too, because the emulator ignores filters (Google Cloud never delivers the others).
 `;
 
 const OPTIONS = {
@@ -55,6 +56,9 @@ export async function tailCommand(argv: readonly string[], out: NodeJS.WritableS
     throw new UsageError(`unknown subscription "${key}"; expected one of ${pull.join(', ')}`);
   }
   const ack = !values['no-ack'];
+  // The emulator ignores subscription filters and delivers everything; apply the subscription's own filter here
+  // so `tail negative` shows locally what it shows on Google Cloud. (On Google Cloud this is always true.)
+  const matchesSubscription = compileFilter(compiled.filter);
   // Held (un-acked) messages count against flow control; allow plenty so --no-ack does not stall the stream.
   const subscription = connection.pubsub.subscription(compiled.name, { flowControl: { maxMessages: ack ? 1000 : 100_000, allowExcessMessages: false } });
   let printed = 0;
@@ -76,7 +80,7 @@ export async function tailCommand(argv: readonly string[], out: NodeJS.WritableS
     armIdle();
     subscription.on('message', (message: Message) => {
       armIdle();
-      const show = matches(message.attributes) && (max === undefined || printed < max);
+      const show = matchesSubscription(message.attributes) && matches(message.attributes) && (max === undefined || printed < max);
       if (show) {
         const record = toTailRecord(message);
         out.write(`${values.json ? JSON.stringify(record) : formatReadable(record)}\n`);

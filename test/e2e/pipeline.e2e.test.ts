@@ -1,0 +1,118 @@
+/**
+ * End to end through the runner `npm start` uses: the emulator, the compiled default topology, one
+ * functions-framework server per stage with the real models. 200 mixed messages are published and every one
+ * must be accounted for exactly once: one result with the right attributes, or one dead letter with its reason.
+ */
+import type { PubSub } from '@google-cloud/pubsub';
+import { startLocalPipeline, type LocalPipeline } from '../../functions/local/runner';
+import { ATTR } from '../../functions/pipeline/attributes';
+import { collectMany, type Collected } from '../support/collect';
+import { emulatorClient, emulatorHost, uniqueProject } from '../support/emulator';
+import texts from '../fixtures/e2e/texts.json';
+
+jest.setTimeout(180_000);
+
+/** What a published message must turn into. */
+type Expectation =
+  | { kind: 'result'; lang: string; sentiment?: 'positive' | 'negative' }
+  | { kind: 'dead'; reason: 'INVALID_JSON' | 'INVALID_INPUT' | 'EMPTY_DATA' };
+
+interface Case {
+  readonly correlationId: string;
+  readonly data: Buffer;
+  readonly expect: Expectation;
+}
+
+/** 200 messages: 50 English positive, 50 English negative, 50 other languages, 50 bad inputs of three kinds. */
+function buildCases(): Case[] {
+  const cases: Case[] = [];
+  const add = (data: Buffer, expect: Expectation): void => {
+    cases.push({ correlationId: `e2e-${cases.length}`, data, expect });
+  };
+  const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+  for (let i = 0; i < 50; i += 1) add(json({ text: texts.englishPositive[i % texts.englishPositive.length], id: `pos-${i}` }), { kind: 'result', lang: 'en', sentiment: 'positive' });
+  for (let i = 0; i < 50; i += 1) add(json({ text: texts.englishNegative[i % texts.englishNegative.length], id: `neg-${i}` }), { kind: 'result', lang: 'en', sentiment: 'negative' });
+  for (let i = 0; i < 50; i += 1) {
+    const sample = texts.otherLanguages[i % texts.otherLanguages.length]!;
+    add(json({ text: sample.text, metadata: { n: i } }), { kind: 'result', lang: sample.lang });
+  }
+  for (let i = 0; i < 17; i += 1) add(Buffer.from(texts.malformedJson[i % texts.malformedJson.length]!), { kind: 'dead', reason: 'INVALID_JSON' });
+  for (let i = 0; i < 17; i += 1) add(json(texts.wrongSchema[i % texts.wrongSchema.length]), { kind: 'dead', reason: 'INVALID_INPUT' });
+  for (let i = 0; i < 16; i += 1) add(Buffer.alloc(0), { kind: 'dead', reason: 'EMPTY_DATA' });
+  return cases;
+}
+
+describe('the local pipeline, end to end', () => {
+  let local: LocalPipeline;
+  let pubsub: PubSub;
+
+  beforeAll(async () => {
+    local = await startLocalPipeline({ project: uniqueProject('e2e'), emulatorHost: emulatorHost() });
+    pubsub = emulatorClient(local.topology.project);
+  });
+
+  afterAll(async () => {
+    await pubsub?.close();
+    await local?.stop();
+  });
+
+  it('accounts for every one of 200 mixed messages exactly once', async () => {
+    // Prepare
+    const cases = buildCases();
+    const byCorrelation = new Map(cases.map((c) => [c.correlationId, c]));
+    const ingress = pubsub.topic(local.topology.topics[local.topology.ingress]!.name);
+    const resultsName = local.topology.subscriptions['results']!.name;
+    const deadName = local.topology.subscriptions[local.topology.deadLetterSubscription]!.name;
+    const accounted = (received: readonly Collected[]): number => new Set(received.map((m) => m.attributes[ATTR.correlationId] ?? '')).size;
+
+    // Act
+    const collecting = collectMany(pubsub, [resultsName, deadName], {
+      until: (received) => accounted(received) >= cases.length,
+      timeoutMillis: 120_000,
+      settleMillis: 3_000,
+    });
+    await Promise.all(cases.map((c) => ingress.publishMessage({ data: c.data, attributes: { [ATTR.correlationId]: c.correlationId } })));
+    const received = await collecting;
+    const finalResults = received.filter((m) => m.subscription === resultsName);
+    const finalDead = received.filter((m) => m.subscription === deadName);
+
+    // Assess: none lost, none duplicated, each where it belongs with the right attributes.
+    const counts = new Map<string, number>();
+    for (const m of [...finalResults, ...finalDead]) {
+      const id = m.attributes[ATTR.correlationId] ?? '<missing>';
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    const lost = cases.filter((c) => !counts.has(c.correlationId)).map((c) => c.correlationId);
+    const duplicated = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+    expect({ lost, duplicated }).toEqual({ lost: [], duplicated: [] });
+    expect(counts.size).toBe(200);
+
+    for (const result of finalResults) {
+      const c = byCorrelation.get(result.attributes[ATTR.correlationId]!)!;
+      expect(c.expect.kind).toBe('result');
+      if (c.expect.kind !== 'result') continue;
+      expect(result.attributes[ATTR.lang]).toBe(c.expect.lang);
+      const body = result.json<{ text: string; language: { code: string }; nlp?: { sentiment: { label: string } } }>();
+      expect(body.text).toBe(JSON.parse(c.data.toString()).text);
+      expect(body.language.code).toBe(c.expect.lang);
+      if (c.expect.lang === 'en') {
+        expect(result.attributes[ATTR.sentiment]).toBe(c.expect.sentiment);
+        expect(body.nlp?.sentiment.label).toBe(c.expect.sentiment);
+        expect(result.attributes[ATTR.stage]).toBe('nlp');
+      } else {
+        // Non-English text skips nlp and still reaches the results topic.
+        expect(result.attributes[ATTR.sentiment]).toBeUndefined();
+        expect(result.attributes[ATTR.stage]).toBe('language');
+      }
+    }
+    for (const letter of finalDead) {
+      const c = byCorrelation.get(letter.attributes[ATTR.correlationId]!)!;
+      expect(c.expect).toEqual({ kind: 'dead', reason: letter.attributes[ATTR.dlqReason] });
+      expect(letter.attributes[ATTR.dlqStage]).toBe('language');
+      expect(letter.attributes[ATTR.dlqError]).toMatch(/expected/);
+      expect(letter.data.equals(c.data)).toBe(true);
+    }
+    expect(finalResults).toHaveLength(150);
+    expect(finalDead).toHaveLength(50);
+  });
+});
