@@ -17,7 +17,7 @@ export interface EnvironmentConfig {
   /** Google Cloud project id. */
   readonly project: string;
   readonly region: string;
-  /** Prefix of every resource name (`dev` → `dev-ai-workloads-topic`). */
+  /** Prefix of every resource name: `dev` makes `dev-<base name>`. */
   readonly prefix: string;
   /** Customer-managed key for topics and the source bucket, `projects/…/cryptoKeys/…`; absent for Google-managed. */
   readonly kmsKeyName?: string;

@@ -16,4 +16,5 @@ export * from './constructs/stage-service-account';
 export * from './defaults';
 export * from './environments';
 export * from './names';
+export * from './roles';
 export * from './stacks/pipeline-stack';

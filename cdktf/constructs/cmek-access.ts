@@ -1,7 +1,7 @@
 import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { Construct } from 'constructs';
-import { ROLES } from '../defaults';
+import { ROLES } from '../roles';
 
 /** Configuration of `CmekAccess`. */
 export interface CmekAccessConfig {

@@ -1,7 +1,7 @@
 import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-subscription-iam-member';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { Construct } from 'constructs';
-import { ROLES } from '../defaults';
+import { ROLES } from '../roles';
 
 /** Configuration of `DeadLetterGrants`. */
 export interface DeadLetterGrantsConfig {

@@ -3,7 +3,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
 import type { CompiledStage } from '../../functions/pipeline/topology';
-import { ROLES } from '../defaults';
+import { ROLES } from '../roles';
 import { serviceAccountId } from '../names';
 
 /** Configuration of a `PushInvoker`. */

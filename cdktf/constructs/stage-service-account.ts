@@ -2,7 +2,7 @@ import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-ia
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
 import type { CompiledStage } from '../../functions/pipeline/topology';
-import { ROLES } from '../defaults';
+import { ROLES } from '../roles';
 import { serviceAccountId } from '../names';
 
 /** Configuration of a `StageServiceAccount`. */

@@ -35,6 +35,8 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
   const prefix = flags.prefix ?? env['PIPELINE_PREFIX'] ?? state?.prefix ?? '';
   if (!project) throw new CommandError('--cloud needs a project: set GOOGLE_CLOUD_PROJECT or pass --project');
   if (!flags.cloud) {
+    // No metadata server next to an emulator; without this the client probes for one and warns.
+    process.env['METADATA_SERVER_DETECTION'] ??= 'none';
     if (!emulatorHost) {
       throw new CommandError('no Pub/Sub emulator to talk to: run `npm start` in another terminal, or set PUBSUB_EMULATOR_HOST=host:port; to use Google Cloud pass --cloud');
     }

@@ -56,5 +56,6 @@ function preview(record: TailRecord): string {
   const data = record.data as { text?: unknown } | string | undefined;
   const text = typeof data === 'object' && data !== null && typeof data.text === 'string' ? data.text : typeof data === 'string' ? data : record.dataBase64 ? `<${record.dataBase64.length} base64 chars>` : JSON.stringify(data);
   const flat = (text ?? '').replace(/\s+/g, ' ');
-  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+  const chars = [...flat]; // by code point, so an emoji is never cut in half
+  return chars.length > 80 ? `${chars.slice(0, 79).join('')}…` : flat;
 }

@@ -14,6 +14,8 @@ import { createLineEcho } from './log-echo';
 async function main(): Promise<void> {
   const envFile = join(process.cwd(), '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
+  // Against the emulator there is no metadata server; without this the client probes for one and warns.
+  process.env['METADATA_SERVER_DETECTION'] ??= 'none';
   const config = parseLocalConfig(process.env);
   process.stdout.write('Starting the local pipeline (Pub/Sub emulator + one functions-framework server per stage)…\n');
   const local = await startLocalPipeline({

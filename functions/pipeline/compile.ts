@@ -209,6 +209,12 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
       maxInstanceCount: spec.maxInstanceCount ?? DEFAULTS.maxInstanceCount,
       labels,
     };
+    if (!Number.isInteger(stages[key].minInstanceCount) || stages[key].minInstanceCount < 0) {
+      problems.push(`${where}: minInstanceCount ${stages[key].minInstanceCount} must be a whole number ≥ 0`);
+    }
+    if (!Number.isInteger(stages[key].maxInstanceCount) || stages[key].maxInstanceCount < 1) {
+      problems.push(`${where}: maxInstanceCount ${stages[key].maxInstanceCount} must be a whole number ≥ 1`);
+    }
     if (stages[key].minInstanceCount > stages[key].maxInstanceCount) {
       problems.push(`${where}: minInstanceCount ${stages[key].minInstanceCount} is greater than maxInstanceCount ${stages[key].maxInstanceCount}`);
     }

@@ -55,7 +55,8 @@ export function assertWithinLimits(message: OutgoingMessage, what: string): void
 /** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character, marking the cut with `…`. */
 export function truncateUtf8(value: string, maxBytes: number): string {
   if (bytes(value) <= maxBytes) return value;
-  const ellipsis = '…';
+  // The marker only when it fits; a budget under 3 bytes gets a plain cut.
+  const ellipsis = maxBytes >= bytes('…') ? '…' : '';
   const budget = maxBytes - bytes(ellipsis);
   let out = '';
   let used = 0;

@@ -46,7 +46,8 @@ function errorReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const ALL_ZEROS = /^0+$/;
 
 /**
  * The Cloud Logging trace fields for a W3C `traceparent`, so that all hops of one message show together in
@@ -54,10 +55,12 @@ const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
  */
 export function traceFields(traceparent: string | undefined, project: string): LogFields {
   const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
-  if (!match) return {};
+  // W3C: all-zero trace and span ids are invalid.
+  if (!match || ALL_ZEROS.test(match[1] as string) || ALL_ZEROS.test(match[2] as string)) return {};
   return {
     'logging.googleapis.com/trace': `projects/${project}/traces/${match[1]}`,
     'logging.googleapis.com/spanId': match[2],
-    'logging.googleapis.com/trace_sampled': traceparent?.endsWith('-01') ?? false,
+    // The sampled flag is the lowest bit of the flags byte (other bits may be set, e.g. 03).
+    'logging.googleapis.com/trace_sampled': (parseInt(match[3] as string, 16) & 1) === 1,
   };
 }

@@ -6,6 +6,8 @@ export interface Publisher {
   publish(topicName: string, message: OutgoingMessage): Promise<string>;
   /** Flushes pending batches and releases clients. */
   close(): Promise<void>;
+  /** Opens the connection before the first message, so that it does not pay for the channel set-up. */
+  warmUp?(topicNames: readonly string[]): Promise<void>;
 }
 
 /** Publisher batching: small batches keep per-hop latency low while concurrent requests still share RPCs. */
@@ -39,6 +41,11 @@ export function createPubSubPublisher(pubsub: PubSub): Publisher {
         if (message.orderingKey) topic.resumePublishing(message.orderingKey);
         throw error;
       }
+    },
+    async warmUp(topicNames) {
+      // Any RPC on the publisher client opens its channel (and fetches credentials in production). The answer
+      // does not matter: a stage's identity may publish to a topic without being allowed to read it.
+      await Promise.all(topicNames.map((name) => topicFor(name).getMetadata().catch(() => undefined)));
     },
     async close() {
       await Promise.all([...topics.values()].map((topic) => topic.flush()));

@@ -7,7 +7,7 @@ import { buildDeadLetter } from './dead-letter';
 import { decodePayload } from './decode';
 import { InvalidOutputError, NoRouteError, PipelineError, PublishError, RetryableError } from './errors';
 import { lazy } from './lazy';
-import { assertWithinLimits, type OutgoingMessage } from './limits';
+import { assertWithinLimits, limitProblems, type OutgoingMessage } from './limits';
 import { traceFields, type Logger } from './logger';
 import { classifyError, isPermanent, STATUS_FOR_OUTCOME, type Outcome } from './outcome';
 import type { Publisher } from './publisher';
@@ -84,6 +84,12 @@ export function createStageHandler<In, Out, Deps>(definition: StageDefinition<In
         return { outcome: 'retry', fields: { correlationId, errorCode: error.code, error: error.message } };
       }
       const deadLetter = buildDeadLetter(message, error, { stage: stage.key, subscription: message.subscription ?? subscription.path, sourceTopic, now: now() });
+      const tooLarge = limitProblems(deadLetter);
+      if (tooLarge.length > 0) {
+        // Only a message at the very edge of 10 MB gets here (the reason attributes tipped it over). Let the
+        // subscription's dead-letter policy move the original, which fits, rather than lose or cut its data.
+        throw new RetryableError(`${error.code}: ${error.message}; the dead letter would exceed Pub/Sub limits (${tooLarge.join('; ')}), so it is left to the subscription's dead-letter policy`);
+      }
       // Awaited: only once the dead letter is safely stored may the original be acknowledged.
       const deadLetterMessageId = await publishOrWrap(publisher, deadLetterTopic, deadLetter, stage, message.messageId);
       return { outcome: 'dead-lettered', fields: { correlationId, errorCode: error.code, error: error.message, deadLetterMessageId } };
@@ -109,7 +115,8 @@ export function createStageHandler<In, Out, Deps>(definition: StageDefinition<In
     } catch (error) {
       // Only the dead-letter publish can land here: retry the delivery rather than lose the message.
       const pipelineError = classifyError(error);
-      processed = { outcome: 'retry', fields: { errorCode: pipelineError.code, error: pipelineError.message } };
+      const correlationId = message.attributes[ATTR.correlationId] || message.messageId;
+      processed = { outcome: 'retry', fields: { correlationId, errorCode: pipelineError.code, error: pipelineError.message } };
     }
     const latencyMs = Math.round(elapsedMs(started) * 100) / 100;
     const severity = processed.outcome === 'retry' ? 'ERROR' : processed.outcome === 'dead-lettered' ? 'WARNING' : 'INFO';
@@ -125,7 +132,10 @@ export function createStageHandler<In, Out, Deps>(definition: StageDefinition<In
     if (status === 204) res.status(204).end();
     else res.status(status).json({ error: processed.fields['error'] ?? processed.outcome });
   };
-  return Object.assign(handler, { warmUp: async () => void (await loadDependencies()) });
+  const warmUp = async (): Promise<void> => {
+    await Promise.all([loadDependencies(), publisher.warmUp?.([...routes.map((route) => route.topicName), deadLetterTopic])]);
+  };
+  return Object.assign(handler, { warmUp });
 }
 
 async function publishOrWrap(publisher: Publisher, topic: string, message: OutgoingMessage, stage: CompiledStage, messageId: string): Promise<string> {

@@ -41,13 +41,19 @@ export function fixtureConfig(): AppConfig {
   return parseConfig(FIXTURE_ENV);
 }
 
-/** Writes the fixture function archive into a fresh temporary folder. */
+/**
+ * Writes the fixture function archive (once per content: its folder is named after its sha256, so repeated runs
+ * reuse it instead of filling the temporary directory).
+ */
 export function fixtureFunctionSource(): FunctionSourceRef {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infra-test-'));
-  const zipPath = path.join(dir, 'function-source.zip');
   const zip = createZip(Object.entries(functionSourceFixture.files).map(([name, text]) => ({ name, data: Buffer.from(text) })));
-  fs.writeFileSync(zipPath, zip);
-  return { zipPath, sha256: createHash('sha256').update(zip).digest('hex') };
+  const sha256 = createHash('sha256').update(zip).digest('hex');
+  const zipPath = path.join(os.tmpdir(), `infra-test-${sha256.slice(0, 16)}`, 'function-source.zip');
+  if (!fs.existsSync(zipPath)) {
+    fs.mkdirSync(path.dirname(zipPath), { recursive: true });
+    fs.writeFileSync(zipPath, zip);
+  }
+  return { zipPath, sha256 };
 }
 
 /** The app's stacks for a configuration, built on a test app. */
