@@ -6,8 +6,9 @@
  *            + .build/function-source/package.json   (runtime dependencies only, exact versions)
  *     ─ zip ─▶ .build/function-source.zip             (reproducible: same input, same bytes, same sha256)
  *
- * The CDKTF app (`cdktf/main.ts`) runs this build on every synth and names the uploaded object after the zip's
- * sha256, so a code change redeploys the functions and an unchanged tree changes nothing.
+ * The CDKTF app (`cdktf/main.ts`) calls `ensureFunctionSource` on every synth, which rebuilds only when an input
+ * changed, and names the uploaded object after the zip's sha256: a code change redeploys the functions, an
+ * unchanged tree changes nothing. `npm run build` always rebuilds.
  */
 import { createHash } from 'node:crypto';
 import { builtinModules } from 'node:module';
@@ -72,7 +73,7 @@ export const RUNTIME_DEPENDENCIES = [
 ] as const;
 
 /** The package.json fields the build reads. */
-interface RootPackage {
+export interface RootPackage {
   readonly name: string;
   readonly version: string;
   readonly dependencies?: Readonly<Record<string, string>>;

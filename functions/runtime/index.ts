@@ -8,4 +8,7 @@ export * from './publisher';
 export * from './push-body';
 export * from './received-message';
 export * from './stage-definition';
+export * from './hooks';
+export * from './idempotency-key';
 export * from './stage-handler';
+export * from './stage-processor';

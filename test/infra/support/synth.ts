@@ -50,8 +50,11 @@ export function fixtureFunctionSource(): FunctionSourceRef {
   const sha256 = createHash('sha256').update(zip).digest('hex');
   const zipPath = path.join(os.tmpdir(), `infra-test-${sha256.slice(0, 16)}`, 'function-source.zip');
   if (!fs.existsSync(zipPath)) {
+    // Test files run in parallel workers: write aside, then rename, so no reader sees a half-written zip.
     fs.mkdirSync(path.dirname(zipPath), { recursive: true });
-    fs.writeFileSync(zipPath, zip);
+    const partial = `${zipPath}.${process.pid}`;
+    fs.writeFileSync(partial, zip);
+    fs.renameSync(partial, zipPath);
   }
   return { zipPath, sha256 };
 }

@@ -1,0 +1,16 @@
+import { createHash } from 'node:crypto';
+import { ATTR } from '../pipeline/attributes';
+import type { ReceivedMessage } from './received-message';
+
+/**
+ * The deduplication key of a message: the publisher's `idempotencyKey` attribute when given, else a SHA-256 of
+ * its content (the seeds' content-based deduplication). The content hash covers the data and the ordering key,
+ * not the attributes, so the same request published twice is one request.
+ */
+export function idempotencyKey(message: ReceivedMessage): string {
+  const given = message.attributes[ATTR.idempotencyKey];
+  if (given) return `key:${given}`;
+  const hash = createHash('sha256').update(message.data);
+  if (message.orderingKey) hash.update('\0').update(message.orderingKey);
+  return `sha256:${hash.digest('hex')}`;
+}
