@@ -10,6 +10,8 @@ const ACCOUNT_ID_MAX = 30;
 const ACCOUNT_ID_MIN = 6;
 /** Bucket names: at most 63 characters (without dots). */
 const BUCKET_NAME_MAX = 63;
+/** Firestore database ids: 4..63 lowercase letters, digits and hyphens, starting with a letter. */
+const DATABASE_ID_MAX = 63;
 
 function shortHash(value: string, length: number): string {
   return createHash('sha256').update(value).digest('hex').slice(0, length);
@@ -62,4 +64,14 @@ export function sourceBucketName(project: string, prefix: string, pipelineName: 
   // Cloud Storage refuses names that start with "goog" or contain "google".
   const safe = base.replace(/google/g, 'g00gle').replace(/^goog/, 'g00g');
   return fit(safe, 'source', BUCKET_NAME_MAX);
+}
+
+/**
+ * The id of the Firestore database holding one environment's idempotency records:
+ * `<prefix>-<pipeline>-idempotency`, e.g. `dev-ai-inference-idempotency`. Database ids are per project, so the
+ * prefix keeps two environments in one project apart.
+ */
+export function idempotencyDatabaseId(prefix: string, pipelineName: string): string {
+  const id = fit(slug([prefix, pipelineName].filter(Boolean).join('-')), 'idempotency', DATABASE_ID_MAX);
+  return /^[a-z]/.test(id) ? id : `db-${id}`.slice(0, DATABASE_ID_MAX);
 }

@@ -1,4 +1,7 @@
-/** Predefined roles the stack grants, each on one resource only; never a primitive role, never project-wide. */
+/**
+ * Predefined roles the stack grants, each on one resource only; never a primitive role, never project-wide (the
+ * Firestore grant is on the project, conditioned to one database: see `datastoreUser`).
+ */
 export const ROLES = {
   /** On a topic: publish to it. */
   publisher: 'roles/pubsub.publisher',
@@ -10,4 +13,10 @@ export const ROLES = {
   tokenCreator: 'roles/iam.serviceAccountTokenCreator',
   /** On the CMEK key: lets Pub/Sub and Cloud Storage encrypt with it. */
   cryptoKeyEncrypterDecrypter: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+  /**
+   * Read and write documents of a Firestore database (the stages' idempotency records). The one exception to "on
+   * one resource": Firestore takes IAM on the project only, so the grant is on the project with an IAM condition
+   * that limits it to the pipeline's own database (cdktf/constructs/idempotency-database.ts).
+   */
+  datastoreUser: 'roles/datastore.user',
 } as const;

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { CompiledStage, CompiledTopology } from '../../functions/pipeline/topology';
 import { PipelineSubscription } from './pipeline-subscription';
 import { PushInvoker } from './push-invoker';
-import { StageFunction } from './stage-function';
+import { StageFunction, type StageIdempotencySettings } from './stage-function';
 import { StageServiceAccount } from './stage-service-account';
 
 /** Configuration of a `PipelineStage`. */
@@ -17,6 +17,8 @@ export interface PipelineStageConfig {
   readonly sourceObject: string;
   /** The Pub/Sub service agent (`PubsubServiceAgent.member`). */
   readonly pubsubServiceAgentMember: string;
+  /** Where the stage keeps its deduplication records. */
+  readonly idempotency?: StageIdempotencySettings;
 }
 
 /**
@@ -58,6 +60,7 @@ export class PipelineStage extends Construct {
       sourceObject: config.sourceObject,
       serviceAccountEmail: this.serviceAccount.email,
       dependsOn: Object.values(this.serviceAccount.publisherGrants),
+      ...(config.idempotency ? { idempotency: config.idempotency } : {}),
     });
     this.invoker = new PushInvoker(this, 'push-identity', {
       stage,

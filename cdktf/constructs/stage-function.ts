@@ -1,6 +1,7 @@
 import { Cloudfunctions2Function } from '@cdktf/provider-google/lib/cloudfunctions2-function';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { IDEMPOTENCY_ENV } from '../../functions/idempotency/config';
 import type { CompiledStage } from '../../functions/pipeline/topology';
 import { INFRA_DEFAULTS } from '../defaults';
 
@@ -16,7 +17,18 @@ export const FUNCTION_ENV = {
   topics: 'PIPELINE_TOPICS',
   /** Cloud Functions adds the execution id to each log entry, so one message's lines can be grouped. */
   logExecutionId: 'LOG_EXECUTION_ID',
+  /** Where the stage keeps its deduplication records (functions/idempotency/config.ts). */
+  ...IDEMPOTENCY_ENV,
 } as const;
+
+/** Where a deployed stage keeps its deduplication records. */
+export interface StageIdempotencySettings {
+  /** Firestore database id. */
+  readonly database: string;
+  readonly collection: string;
+  /** How long a completed message is remembered. */
+  readonly windowSeconds: number;
+}
 
 /** Configuration of a `StageFunction`. */
 export interface StageFunctionConfig {
@@ -33,6 +45,8 @@ export interface StageFunctionConfig {
   readonly serviceAccountEmail: string;
   /** Must exist first, e.g. the publisher grants, so the first messages are not refused. */
   readonly dependsOn?: ITerraformDependable[];
+  /** Firestore deduplication; absent, the runtime's own default applies (Firestore `(default)` on Cloud). */
+  readonly idempotency?: StageIdempotencySettings;
 }
 
 /**
@@ -78,6 +92,14 @@ export class StageFunction extends Construct {
           [FUNCTION_ENV.stage]: stage.key,
           [FUNCTION_ENV.topics]: JSON.stringify(config.publishesTo),
           [FUNCTION_ENV.logExecutionId]: 'true',
+          ...(config.idempotency
+            ? {
+                [FUNCTION_ENV.store]: 'firestore',
+                [FUNCTION_ENV.database]: config.idempotency.database,
+                [FUNCTION_ENV.collection]: config.idempotency.collection,
+                [FUNCTION_ENV.windowSeconds]: String(config.idempotency.windowSeconds),
+              }
+            : {}),
         },
       },
       ...(config.dependsOn?.length ? { dependsOn: config.dependsOn } : {}),

@@ -5,7 +5,9 @@ import type { CompiledTopology } from '../../functions/pipeline/topology';
 import type { EnvironmentConfig } from '../config';
 import { CmekAccess } from '../constructs/cmek-access';
 import { DeadLetterGrants } from '../constructs/dead-letter-grants';
+import { IDEMPOTENCY_DEFAULTS } from '../../functions/idempotency/defaults';
 import { FunctionArchive } from '../constructs/function-archive';
+import { IdempotencyDatabase } from '../constructs/idempotency-database';
 import { PipelineOutputs } from '../constructs/pipeline-outputs';
 import { PipelineStage } from '../constructs/pipeline-stage';
 import { PipelineSubscription } from '../constructs/pipeline-subscription';
@@ -14,7 +16,7 @@ import { PubsubServiceAgent } from '../constructs/pubsub-service-agent';
 import { SourceBucket } from '../constructs/source-bucket';
 import { INFRA_DEFAULTS } from '../defaults';
 import { ENVIRONMENTS } from '../environments';
-import { sourceBucketName } from '../names';
+import { idempotencyDatabaseId, sourceBucketName } from '../names';
 
 /** The functions' source archive built by scripts/build-functions.ts. */
 export interface FunctionSourceRef {
@@ -41,6 +43,7 @@ export class PipelineStack extends TerraformStack {
   readonly stages: Readonly<Record<string, PipelineStage>>;
   readonly pullSubscriptions: Readonly<Record<string, PipelineSubscription>>;
   readonly bucket: SourceBucket;
+  readonly idempotency: IdempotencyDatabase;
 
   constructor(scope: Construct, id: string, config: PipelineStackConfig) {
     super(scope, id);
@@ -84,6 +87,14 @@ export class PipelineStack extends TerraformStack {
       objectPrefix: INFRA_DEFAULTS.sourceObjectPrefix,
     });
 
+    this.idempotency = new IdempotencyDatabase(this, 'idempotency', {
+      project: environment.project,
+      name: idempotencyDatabaseId(environment.prefix, topology.name),
+      locationId: environment.region,
+      collection: IDEMPOTENCY_DEFAULTS.collection,
+      forceDestroy: ENVIRONMENTS[environment.name].forceDestroy,
+    });
+
     this.stages = mapValues(topology.stages, (stage) =>
       new PipelineStage(this, `stage-${stage.key}`, {
         topology,
@@ -93,8 +104,12 @@ export class PipelineStack extends TerraformStack {
         sourceBucket: archive.bucket,
         sourceObject: archive.objectName,
         pubsubServiceAgentMember: agent.member,
+        idempotency: { database: this.idempotency.name, collection: this.idempotency.collection, windowSeconds: IDEMPOTENCY_DEFAULTS.windowSeconds },
       }),
     );
+    // Granted after the functions are defined (they need no Firestore to deploy): until IAM has propagated, claims
+    // fail and messages are retried, never lost.
+    for (const stage of Object.values(this.stages)) this.idempotency.allowReadWrite(stage.stage.key, stage.serviceAccount.member);
 
     const pull = Object.values(topology.subscriptions).filter((s) => s.kind === 'pull');
     this.pullSubscriptions = Object.fromEntries(

@@ -3,8 +3,10 @@
  * Exit codes: 0 success, 1 the command failed, 2 it was called wrongly.
  */
 import { PipelineError } from '../runtime/errors';
+import { dlqCommand, DLQ_USAGE } from './commands/dlq';
 import { publishCommand, PUBLISH_USAGE } from './commands/publish';
 import { tailCommand, TAIL_USAGE } from './commands/tail';
+import { workerCommand, WORKER_COMMAND_USAGE } from './commands/worker';
 import { CommandError, UsageError } from './usage-error';
 
 /** Top-level usage. */
@@ -13,6 +15,8 @@ export const USAGE = `Usage: aipipe <command> [options]
 Commands:
   publish   publish a text, a JSON value, a file or a JSONL file to the ingress topic
   tail      stream a results or dead-letter subscription
+  dlq       list, replay (redrive) or purge dead letters
+  worker    run a stage as a streaming-pull worker (pull delivery)
 
 Run \`aipipe <command> --help\` for a command's options. The emulator is found through PUBSUB_EMULATOR_HOST or a
 running \`npm start\`; pass --cloud to use Google Cloud.
@@ -21,6 +25,8 @@ running \`npm start\`; pass --cloud to use Google Cloud.
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; usage: string }> = {
   publish: { run: (argv) => publishCommand(argv), usage: PUBLISH_USAGE },
   tail: { run: (argv) => tailCommand(argv), usage: TAIL_USAGE },
+  dlq: { run: (argv) => dlqCommand(argv), usage: DLQ_USAGE },
+  worker: { run: (argv) => workerCommand(argv), usage: WORKER_COMMAND_USAGE },
 };
 
 /** Runs the command line with `argv` (without node and script) and returns the exit code. */

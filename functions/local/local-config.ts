@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { IDEMPOTENCY_STORES } from '../idempotency/config';
+import { DELIVERY_MODES } from '../pipeline/topology';
 import { describeZodError } from '../runtime/push-body';
 
 /** Project id used locally when GOOGLE_CLOUD_PROJECT is not set; the emulator accepts any. */
@@ -18,6 +20,16 @@ export const localConfigSchema = z.object({
     .max(65000, 'STAGE_BASE_PORT must leave room for one port per stage below 65535')
     .default(0),
   LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'LOG_FORMAT must be "pretty" or "json"' }).default('pretty'),
+  /** How stages are fed: push (functions-framework servers) or pull (pull workers); `npm start -- --mode` wins. */
+  PIPELINE_DELIVERY: z.enum(DELIVERY_MODES, { error: `PIPELINE_DELIVERY must be one of ${DELIVERY_MODES.join(', ')}` }).default('push'),
+  /** Where stages keep deduplication records; `firestore` starts the Firestore emulator beside Pub/Sub's. */
+  IDEMPOTENCY_STORE: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.enum(IDEMPOTENCY_STORES, { error: `IDEMPOTENCY_STORE must be one of ${IDEMPOTENCY_STORES.join(', ')}` }).default('firestore'),
+  ),
+  FIRESTORE_EMULATOR_HOST: z.string().optional(),
+  FIRESTORE_EMULATOR_BIN: z.string().optional(),
+  FIRESTORE_EMULATOR_JAVA_OPTS: z.string().default('-Xmx512m'),
 });
 
 /** The parsed local configuration. */

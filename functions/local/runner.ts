@@ -1,12 +1,15 @@
 import { PubSub } from '@google-cloud/pubsub';
 import { compileTopology } from '../pipeline/compile';
 import { pipeline } from '../pipeline/definition';
-import type { CompiledTopology } from '../pipeline/topology';
+import type { CompiledTopology, DeliveryMode } from '../pipeline/topology';
 import type { PipelineDefinition } from '../pipeline/types';
+import type { IdempotencyStoreKind } from '../idempotency/config';
+import { startFirestoreEmulator } from './firestore-emulator';
 import { freePort } from './ports';
 import { provisionTopology } from './provision';
 import { startPubSubEmulator, type EmulatorHandle } from './pubsub-emulator';
 import { startStageServer, type StageServer } from './stage-server';
+import { startWorkerProcess, type WorkerProcess } from '../worker/worker-process';
 
 /** Options of `startLocalPipeline`. */
 export interface LocalPipelineOptions {
@@ -22,13 +25,31 @@ export interface LocalPipelineOptions {
   readonly definition?: PipelineDefinition;
   /** Receives every line the emulator and the stage servers print. */
   readonly echo?: (source: string, line: string) => void;
+  /**
+   * `push` (default): one functions-framework server per stage behind a push subscription. `pull`: one pull worker
+   * process per stage streaming its pull subscription (docs/delivery-modes.md).
+   */
+  readonly delivery?: DeliveryMode;
+  /**
+   * Where the stages keep their deduplication records: `firestore` (default) starts the Firestore emulator (or
+   * uses the one answering at `firestoreHost`); `memory` and `none` start nothing.
+   */
+  readonly idempotencyStore?: IdempotencyStoreKind;
+  /** Use the Firestore emulator answering here, or start one here; a free port when absent. */
+  readonly firestoreHost?: string;
+  readonly firestoreBin?: string;
+  readonly firestoreJavaOptions?: string;
 }
 
 /** A running local pipeline. */
 export interface LocalPipeline {
   readonly topology: CompiledTopology;
   readonly emulator: EmulatorHandle;
+  /** The Firestore emulator holding the idempotency records; absent unless the store is `firestore`. */
+  readonly firestore?: EmulatorHandle;
   readonly servers: readonly StageServer[];
+  /** The pull workers, in `pull` delivery (then `servers` is empty). */
+  readonly workers: readonly WorkerProcess[];
   /** Milliseconds from the call to ready. */
   readonly startupMillis: number;
   /** Stops every process this runner started (stage servers, then the emulator if it started it). */
@@ -42,16 +63,20 @@ export interface LocalPipeline {
  */
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const started = Date.now();
-  const topology = compileTopology(options.definition ?? pipeline, { project: options.project, prefix: options.prefix ?? '' });
-  const stages = Object.values(topology.stages);
+  const delivery = options.delivery ?? 'push';
+  const topology = compileTopology(options.definition ?? pipeline, { project: options.project, prefix: options.prefix ?? '', delivery });
+  // In pull delivery the workers start after provisioning (they stream subscriptions that must exist).
+  const stages = delivery === 'push' ? Object.values(topology.stages) : [];
   const servers: StageServer[] = [];
+  const workers: WorkerProcess[] = [];
   let emulator: EmulatorHandle | undefined;
+  let firestore: EmulatorHandle | undefined;
   const stopAll = async (): Promise<void> => {
-    await Promise.all(servers.map((server) => server.stop()));
-    await emulator?.stop();
+    await Promise.all([...servers, ...workers].map((server) => server.stop()));
+    await Promise.all([emulator?.stop(), firestore?.stop()]);
   };
   try {
-    // Stage servers and the emulator start in parallel: the servers need the emulator only to publish.
+    // Stage servers and the emulators start in parallel: the servers need them only once messages flow.
     const ports = await Promise.all(stages.map(async (_, index) => (options.stageBasePort ? options.stageBasePort + index : freePort())));
     const emulatorHostPort = options.emulatorHost ?? `127.0.0.1:${await freePort()}`;
     const emulatorReady = startPubSubEmulator({
@@ -62,15 +87,30 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     }).then((handle) => {
       emulator = handle;
     });
+    const idempotencyStore = options.idempotencyStore ?? 'firestore';
+    const firestoreHostPort = idempotencyStore === 'firestore' ? (options.firestoreHost ?? `127.0.0.1:${await freePort()}`) : undefined;
+    const firestoreReady = firestoreHostPort
+      ? startFirestoreEmulator({
+          hostPort: firestoreHostPort,
+          bin: options.firestoreBin,
+          javaOptions: options.firestoreJavaOptions,
+          echo: options.echo ? (line) => options.echo?.('firestore', line) : undefined,
+        }).then((handle) => {
+          firestore = handle;
+        })
+      : Promise.resolve();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       GOOGLE_CLOUD_PROJECT: topology.project,
       PIPELINE_PREFIX: topology.prefix,
       PUBSUB_EMULATOR_HOST: emulatorHostPort,
       METADATA_SERVER_DETECTION: 'none',
+      IDEMPOTENCY_STORE: idempotencyStore,
+      ...(firestoreHostPort ? { FIRESTORE_EMULATOR_HOST: firestoreHostPort } : {}),
     };
     const results = await Promise.allSettled([
       emulatorReady,
+      firestoreReady,
       ...stages.map((stage, index) =>
         startStageServer({
           stage,
@@ -91,7 +131,23 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     } finally {
       await pubsub.close();
     }
-    return { topology, emulator: emulator as EmulatorHandle, servers, startupMillis: Date.now() - started, stop: stopAll };
+    if (delivery === 'pull') {
+      const launched = await Promise.allSettled(
+        Object.values(topology.stages).map((stage) =>
+          startWorkerProcess({
+            stage,
+            subscription: topology.subscriptions[stage.subscription]?.name ?? stage.subscription,
+            env,
+            echo: options.echo ? (line) => options.echo?.(stage.key, line) : undefined,
+          }).then((worker) => {
+            workers.push(worker);
+          }),
+        ),
+      );
+      const failedWorker = launched.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failedWorker) throw failedWorker.reason;
+    }
+    return { topology, emulator: emulator as EmulatorHandle, firestore, servers, workers, startupMillis: Date.now() - started, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { parseLocalConfig } from './local-config';
 import { EmulatorNotInstalledError } from './pubsub-emulator';
 import { startLocalPipeline } from './runner';
@@ -16,8 +17,12 @@ async function main(): Promise<void> {
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   // Against the emulator there is no metadata server; without this the client probes for one and warns.
   process.env['METADATA_SERVER_DETECTION'] ??= 'none';
-  const config = parseLocalConfig(process.env);
-  process.stdout.write('Starting the local pipeline (Pub/Sub emulator + one functions-framework server per stage)…\n');
+  // `npm start -- --mode pull` runs pull workers instead of push servers; the flag wins over PIPELINE_DELIVERY.
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { mode: { type: 'string' } }, strict: true });
+  const config = parseLocalConfig(values.mode ? { ...process.env, PIPELINE_DELIVERY: values.mode } : process.env);
+  const delivery = config.PIPELINE_DELIVERY;
+  const emulators = config.IDEMPOTENCY_STORE === 'firestore' ? 'Pub/Sub and Firestore emulators' : 'Pub/Sub emulator';
+  process.stdout.write(`Starting the local pipeline (${emulators} + one ${delivery === 'push' ? 'functions-framework server' : 'pull worker'} per stage)…\n`);
   const local = await startLocalPipeline({
     project: config.GOOGLE_CLOUD_PROJECT,
     prefix: config.PIPELINE_PREFIX,
@@ -25,7 +30,12 @@ async function main(): Promise<void> {
     emulatorBin: config.PUBSUB_EMULATOR_BIN,
     emulatorJavaOptions: config.PUBSUB_EMULATOR_JAVA_OPTS,
     stageBasePort: config.STAGE_BASE_PORT,
+    idempotencyStore: config.IDEMPOTENCY_STORE,
+    firestoreHost: config.FIRESTORE_EMULATOR_HOST,
+    firestoreBin: config.FIRESTORE_EMULATOR_BIN,
+    firestoreJavaOptions: config.FIRESTORE_EMULATOR_JAVA_OPTS,
     echo: createLineEcho(config.LOG_FORMAT),
+    delivery,
   });
   writeLocalState({
     emulatorHost: local.emulator.hostPort,
@@ -33,15 +43,22 @@ async function main(): Promise<void> {
     prefix: local.topology.prefix,
     pid: process.pid,
     startedAt: new Date().toISOString(),
-    stages: Object.fromEntries(local.servers.map((server) => [server.stage, server.url])),
+    stages: Object.fromEntries([
+      ...local.servers.map((server) => [server.stage, server.url]),
+      ...local.workers.map((worker) => [worker.stage, `pull:${worker.subscription}`]),
+    ]),
   });
   process.stdout.write(`${describeLocalPipeline(local)}\n`);
+  if (local.workers.length > 0) {
+    process.stdout.write(`  pull workers:\n${local.workers.map((w) => `    ${w.stage.padEnd(12)} pid ${w.process.pid}  ← ${w.subscription}`).join('\n')}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`\n${signal}: stopping stage servers${local.emulator.started ? ' and the emulator' : ''}…\n`);
+    const emulators = [local.emulator, local.firestore].filter((handle) => handle?.started).length;
+    process.stdout.write(`\n${signal}: stopping stage servers${emulators > 0 ? ` and ${emulators === 1 ? 'the emulator' : 'the emulators'}` : ''}…\n`);
     removeLocalState();
     void local.stop().then(() => {
       process.stdout.write('Stopped.\n');

@@ -8,6 +8,9 @@ export function describeLocalPipeline(local: LocalPipeline): string {
     '',
     `Local pipeline ready in ${(local.startupMillis / 1000).toFixed(1)} s (project ${topology.project}${topology.prefix ? `, prefix ${topology.prefix}` : ''}).`,
     `  Pub/Sub emulator   ${local.emulator.hostPort}${local.emulator.started ? ` (pid ${local.emulator.process?.pid})` : ' (reused)'}`,
+    local.firestore
+      ? `  Firestore emulator ${local.firestore.hostPort}${local.firestore.started ? ` (pid ${local.firestore.process?.pid})` : ' (reused)'}  idempotency records`
+      : '  idempotency        in memory or off (IDEMPOTENCY_STORE), no Firestore emulator',
   ];
   for (const server of local.servers) {
     const stage = topology.stages[server.stage];

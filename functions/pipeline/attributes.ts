@@ -11,7 +11,11 @@ export const ATTR = {
   idempotencyKey: 'idempotencyKey',
   /** W3C trace context, carried so Cloud Logging and Cloud Trace can join the hops of one message. */
   traceparent: 'traceparent',
-  /** Media type of the payload; routes images to OCR and text to the text path. */
+  /**
+   * What the publisher sent: absent (or anything else) for a text request, `image` or `image/<format>` for an image
+   * request, which routes it to the onnx → ocr path instead of the text path. Carried to the result, so results of
+   * images can be selected with `hasPrefix(attributes.contentType, "image")`.
+   */
   contentType: 'contentType',
   /** Name of the stage that produced the message. */
   stage: 'stage',
@@ -23,10 +27,24 @@ export const ATTR = {
   langReliable: 'langReliable',
   /** Sentiment label: `positive`, `neutral` or `negative`. */
   sentiment: 'sentiment',
-  /** Topic label from the few-shot classifier. */
+  /** Topic label from the few-shot classifier (`billing`, `bug`, `account`, `praise`, `other`). */
   topic: 'topic',
+  /** The classifier's score for `topic`, 0..1, as a decimal string. */
+  topicScore: 'topicScore',
+  /** Top label of the generic onnx stage's model: with the default model, the text orientation `0` or `180`. */
+  onnxLabel: 'onnxLabel',
   /** Reference (claim check) to a payload stored in Cloud Storage instead of in the message. */
   claimCheck: 'claimCheck',
+  /**
+   * The message's ordering key, repeated as an attribute and carried through every stage: the emulator's push
+   * body has no `orderingKey` (DESIGN.md), so locally the runtime restores the key from here.
+   */
+  orderingKey: 'orderingKey',
+  /**
+   * How many times `aipipe dlq replay` has republished this message (1, 2, ...). Part of the deduplication key, so
+   * a replay is not mistaken for the failed attempt the stage already recorded as completed.
+   */
+  replayCount: 'replayCount',
   /** Dead letters: machine-readable reason code (see `ErrorCode`). */
   dlqReason: 'dlqReason',
   /** Dead letters: human-readable error message, cut to fit Pub/Sub's attribute value limit. */

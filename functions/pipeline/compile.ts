@@ -12,13 +12,20 @@ import type {
   CompiledTopic,
   CompiledTopology,
   CompileOptions,
+  DeliveryMode,
   TopicRole,
 } from './topology';
+import { DELIVERY_MODES } from './topology';
 import type { DurationString, PipelineDefinition, SubscriptionSettings } from './types';
 
 /** Key of the push subscription that feeds a stage. */
 export function pushSubscriptionKey(stageKey: string): string {
   return `${stageKey}Push`;
+}
+
+/** Key of the pull subscription that feeds a stage run by a pull worker (`delivery: 'pull'`). */
+export function pullSubscriptionKey(stageKey: string): string {
+  return `${stageKey}Pull`;
 }
 
 /** GCP project ids: 6..30 chars; the emulator accepts any, but a name that fails here would fail at deploy. */
@@ -85,6 +92,7 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
 
   checkTopic('ingress', definition.ingress);
   checkTopic('deadLetter', definition.deadLetter);
+  const deliveryOf = checkDelivery(definition, options.delivery, problems);
 
   // Topics.
   const role = (key: string): TopicRole => {
@@ -163,8 +171,9 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
       problems.push(`${where}: subscription ackDeadlineSeconds ${subSettings.ackDeadlineSeconds} is shorter than the stage's timeoutSeconds ${timeoutSeconds}; Pub/Sub would redeliver while the stage still works`);
     }
     const maxDeliveryAttempts = checkRange(`${where} subscription maxDeliveryAttempts`, spec.subscription?.maxDeliveryAttempts ?? DEFAULTS.maxDeliveryAttempts, PUBSUB_LIMITS.maxDeliveryAttempts);
-    const subKey = pushSubscriptionKey(key);
-    const subName = `${functionName}-push`;
+    const delivery = deliveryOf(key);
+    const subKey = delivery === 'push' ? pushSubscriptionKey(key) : pullSubscriptionKey(key);
+    const subName = `${functionName}-${delivery}`;
     const subNameProblem = pubsubNameProblem(subName);
     if (subNameProblem) problems.push(`${where} subscription name "${subName}": ${subNameProblem}`);
     claimName('subscription', subName, where);
@@ -179,11 +188,12 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
       key: subKey,
       name: subName,
       path: `projects/${project}/subscriptions/${subName}`,
-      description: `Pushes ${topicName} to the ${key} stage.`,
-      kind: 'push',
+      description: delivery === 'push' ? `Pushes ${topicName} to the ${key} stage.` : `Feeds ${topicName} to the ${key} stage's pull workers.`,
+      kind: delivery,
       topic: spec.consumes,
       topicName,
-      stage: key,
+      // Only a push subscription points at the stage (its endpoint is the stage's URL); see CompiledSubscription.
+      ...(delivery === 'push' ? { stage: key } : {}),
       filter: checkFilter(`${where} filter`, spec.filter),
       ...subSettings,
       deadLetterPolicy,
@@ -197,6 +207,7 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
       functionName,
       entryPoint: spec.entryPoint,
       consumes: spec.consumes,
+      delivery,
       subscription: subKey,
       routes,
       publishesTo,
@@ -266,6 +277,21 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
     stages,
     subscriptions,
   };
+}
+
+/** Validates `CompileOptions.delivery` and returns each stage's mode. */
+function checkDelivery(definition: PipelineDefinition, delivery: CompileOptions['delivery'], problems: string[]): (stageKey: string) => DeliveryMode {
+  const modes = DELIVERY_MODES as readonly string[];
+  if (delivery === undefined) return () => 'push';
+  if (typeof delivery === 'string') {
+    if (!modes.includes(delivery)) problems.push(`delivery "${delivery}": expected one of ${DELIVERY_MODES.join(', ')}`);
+    return () => delivery;
+  }
+  for (const [stageKey, mode] of Object.entries(delivery)) {
+    if (!(stageKey in definition.stages)) problems.push(`delivery: unknown stage "${stageKey}" (stages: ${Object.keys(definition.stages).join(', ')})`);
+    if (!modes.includes(mode)) problems.push(`delivery of stage "${stageKey}": "${mode}" is not one of ${DELIVERY_MODES.join(', ')}`);
+  }
+  return (stageKey) => delivery[stageKey] ?? 'push';
 }
 
 /** Every non-terminal topic needs a stage to consume it, and every terminal one a subscription, or messages vanish. */

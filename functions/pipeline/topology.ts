@@ -46,6 +46,14 @@ export interface CompiledDeadLetterPolicy {
 /** Push or pull. */
 export type SubscriptionKind = 'push' | 'pull';
 
+/**
+ * How a stage is fed: `push` (Pub/Sub calls the stage's HTTP function; scale to zero) or `pull` (a long-running
+ * worker streams its subscription with flow control; see docs/delivery-modes.md).
+ */
+export const DELIVERY_MODES = ['push', 'pull'] as const;
+/** One of `DELIVERY_MODES`. */
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
 /** A subscription with its concrete name and resolved settings. */
 export interface CompiledSubscription {
   readonly key: string;
@@ -57,7 +65,10 @@ export interface CompiledSubscription {
   /** Key of the topic it is attached to. */
   readonly topic: string;
   readonly topicName: string;
-  /** For push subscriptions, the stage it feeds. */
+  /**
+   * For push subscriptions, the stage it feeds (its push endpoint is that stage's URL). A pull-fed stage names its
+   * subscription in `CompiledStage.subscription` instead, so nothing gives a pull subscription a push endpoint.
+   */
   readonly stage?: string;
   /** Filter in Pub/Sub syntax; `''` for none. */
   readonly filter: string;
@@ -80,7 +91,9 @@ export interface CompiledStage {
   readonly entryPoint: string;
   /** Key of the topic it consumes. */
   readonly consumes: string;
-  /** Key of its push subscription in `CompiledTopology.subscriptions`. */
+  /** How the stage is fed; `push` unless `CompileOptions.delivery` says otherwise. */
+  readonly delivery: DeliveryMode;
+  /** Key of the subscription that feeds it (push or pull, per `delivery`) in `CompiledTopology.subscriptions`. */
   readonly subscription: string;
   readonly routes: readonly CompiledRoute[];
   /** Keys of every topic the stage may publish to: its routes' topics and the dead-letter topic. */
@@ -124,4 +137,10 @@ export interface CompileOptions {
   readonly prefix?: string;
   /** Extra labels for every resource (e.g. `env`). */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * How stages are fed: one mode for all, or a mode per stage key (stages not listed are `push`). A `pull` stage
+   * gets a pull subscription (same filter, dead-letter policy, ordering and ack deadline) for a pull worker
+   * instead of a push subscription. Default `push`.
+   */
+  readonly delivery?: DeliveryMode | Readonly<Record<string, DeliveryMode>>;
 }

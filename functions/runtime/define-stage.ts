@@ -1,5 +1,6 @@
 import { PubSub } from '@google-cloud/pubsub';
 import type { Request, Response } from '@google-cloud/functions-framework';
+import { createIdempotencyStore, leaseMillisFromTopology, parseIdempotencyConfig } from '../idempotency';
 import { compileTopology } from '../pipeline/compile';
 import { pipeline } from '../pipeline/definition';
 import { parseRuntimeEnv } from './environment';
@@ -9,15 +10,24 @@ import { createPubSubPublisher } from './publisher';
 import type { StageDefinition } from './stage-definition';
 import { createStageHandler, type StageHandler, type StageRuntime } from './stage-handler';
 
-/** Builds the runtime of a deployed or locally served stage from the process environment. */
+/**
+ * Builds the runtime of a deployed or locally served stage from the process environment. Deduplication records
+ * go to Firestore on Cloud Functions and wherever a Firestore emulator is configured (`npm start`, tests), to
+ * memory otherwise; `IDEMPOTENCY_STORE` overrides (functions/idempotency/config.ts).
+ */
 export function runtimeFromEnv(env: NodeJS.ProcessEnv): StageRuntime {
   const parsed = parseRuntimeEnv(env);
   const topology = compileTopology(pipeline, { project: parsed.GOOGLE_CLOUD_PROJECT, prefix: parsed.PIPELINE_PREFIX });
+  const idempotency = createIdempotencyStore(parseIdempotencyConfig(env), {
+    project: parsed.GOOGLE_CLOUD_PROJECT,
+    leaseMillis: leaseMillisFromTopology(topology),
+  });
   return {
     topology,
     publisher: createPubSubPublisher(new PubSub({ projectId: parsed.GOOGLE_CLOUD_PROJECT })),
     logger: createLogger(),
     now: () => new Date(),
+    idempotency,
   };
 }
 

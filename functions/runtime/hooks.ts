@@ -18,9 +18,12 @@ export type ClaimResult =
  */
 export interface IdempotencyStore {
   claim(stage: string, key: string, now: Date): Promise<ClaimResult>;
-  /** Marks the message done; later deliveries of it are duplicates until the window expires. */
+  /**
+   * Marks the message done; later deliveries of it are duplicates until the window expires. Does nothing when
+   * `token` no longer holds the claim (the lease ran out and another delivery took it over): that one completes it.
+   */
   complete(stage: string, key: string, token: string, now: Date): Promise<void>;
-  /** Gives the claim up after a retryable failure, so the redelivery can take it at once. */
+  /** Gives the claim up after a retryable failure, so the redelivery can take it at once; as `complete`, only with the holding token. */
   release(stage: string, key: string, token: string): Promise<void>;
 }
 

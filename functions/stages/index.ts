@@ -1,7 +1,10 @@
 import type { StageKey } from '../pipeline/definition';
 import type { AnyStageDefinition } from '../runtime/stage-definition';
+import { classifyStage } from './classify';
 import { languageStage } from './language';
 import { nlpStage } from './nlp';
+import { ocrStage } from './ocr';
+import { onnxStage } from './onnx';
 
 /**
  * Every stage of the pipeline definition, by key. `satisfies` makes a stage declared in the definition but not
@@ -9,5 +12,10 @@ import { nlpStage } from './nlp';
  */
 export const STAGES = {
   language: languageStage,
+  // The same stage, deployed a second time for text read from images (see the pipeline definition).
+  ocrLanguage: { ...languageStage, stage: 'ocrLanguage' },
   nlp: nlpStage,
+  classify: classifyStage,
+  onnx: onnxStage,
+  ocr: ocrStage,
 } satisfies Record<StageKey, AnyStageDefinition>;

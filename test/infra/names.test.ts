@@ -1,4 +1,4 @@
-import { serviceAccountId, sourceBucketName } from '../../cdktf/names';
+import { idempotencyDatabaseId, serviceAccountId, sourceBucketName } from '../../cdktf/names';
 
 const ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
@@ -38,5 +38,22 @@ describe('sourceBucketName', () => {
     expect(name.length).toBeLessThanOrEqual(63);
     expect(name).not.toMatch(/google|^goog/);
     expect(name).toMatch(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/);
+  });
+});
+
+describe('idempotencyDatabaseId', () => {
+  const DATABASE_ID = /^[a-z][a-z0-9-]{2,61}[a-z0-9]$/;
+
+  it('names the database after the environment and the pipeline', () => {
+    expect(idempotencyDatabaseId('dev', 'ai-inference')).toBe('dev-ai-inference-idempotency');
+    expect(idempotencyDatabaseId('', 'ai-inference')).toBe('ai-inference-idempotency');
+  });
+
+  it.each([
+    ['abcdefghijklmnopqrst', 'a-very-long-pipeline-name-that-goes-on-and-on-and-on-forever'],
+    ['p', '9-lives'],
+    ['', 'Mixed_Case.Name'],
+  ])('always gives a valid Firestore database id for %s/%s', (prefix, name) => {
+    expect(idempotencyDatabaseId(prefix, name)).toMatch(DATABASE_ID);
   });
 });

@@ -1,5 +1,6 @@
 /** Stops what global-setup.ts started. */
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__PUBSUB_EMULATOR__?.stop();
+  await Promise.all([globalThis.__PUBSUB_EMULATOR__?.stop(), globalThis.__FIRESTORE_EMULATOR__?.stop()]);
   globalThis.__PUBSUB_EMULATOR__ = undefined;
+  globalThis.__FIRESTORE_EMULATOR__ = undefined;
 }

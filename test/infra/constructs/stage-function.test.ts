@@ -59,6 +59,30 @@ describe('StageFunction', () => {
     });
   });
 
+  it('tells the runtime where its idempotency records are, when given', () => {
+    const synthesised = Testing.synthScope(
+      (scope) =>
+        new StageFunction(scope, 'function', {
+          stage,
+          project: TOPOLOGY.project,
+          prefix: TOPOLOGY.prefix,
+          region: 'europe-west1',
+          publishesTo,
+          sourceBucket: 'source-bucket',
+          sourceObject: 'function-source/abc.zip',
+          serviceAccountEmail: 'fn@example-project.iam.gserviceaccount.com',
+          idempotency: { database: 'test-ai-inference-idempotency', collection: 'idempotency', windowSeconds: 600 },
+        }),
+    );
+    const service = only(parse(synthesised), 'google_cloudfunctions2_function')['service_config'] as Body;
+    expect(service['environment_variables']).toMatchObject({
+      IDEMPOTENCY_STORE: 'firestore',
+      IDEMPOTENCY_DATABASE: 'test-ai-inference-idempotency',
+      IDEMPOTENCY_COLLECTION: 'idempotency',
+      IDEMPOTENCY_WINDOW_SECONDS: '600',
+    });
+  });
+
   it('accepts internal traffic only and has no Eventarc trigger', () => {
     const body = only(parse(synth()), 'google_cloudfunctions2_function');
     expect((body['service_config'] as Body)['ingress_settings']).toBe('ALLOW_INTERNAL_ONLY');

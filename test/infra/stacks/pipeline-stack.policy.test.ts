@@ -29,9 +29,21 @@ describe.each(['dev', 'prod'])('%s stack policy', (env) => {
     expect(offending).toEqual([]);
   });
 
-  it('grants nothing project-wide', () => {
+  it('grants nothing project-wide, except Firestore access conditioned to the pipeline\'s own database', () => {
     const projectLevel = allResources(json()).filter((r) => /^google_project_iam_|^google_organization_iam_|^google_folder_iam_/.test(r.type));
-    expect(projectLevel.map((r) => `${r.type}.${r.id}`)).toEqual([]);
+    // Firestore takes IAM on the project only; an IAM condition naming one database is as narrow as it gets.
+    const [database] = resources(json(), 'google_firestore_database');
+    const onlyThatDatabase = `resource.name == "projects/${database?.body['project']}/databases/${database?.body['name']}"`;
+    const unconditioned = projectLevel.filter(
+      (r) => !(r.type === 'google_project_iam_member' && r.body['role'] === 'roles/datastore.user' && (r.body['condition'] as Body | undefined)?.['expression'] === onlyThatDatabase),
+    );
+    expect(unconditioned.map((r) => `${r.type}.${r.id}`)).toEqual([]);
+  });
+
+  it('lets every stage identity, and nothing else, use the idempotency database', () => {
+    const grants = resources(json(), 'google_project_iam_member');
+    const stageAccounts = resources(json(), 'google_cloudfunctions2_function').map((fn) => target(json(), (fn.body['service_config'] as Body)['service_account_email']).id);
+    expect(grants.map((g) => reference(g.body['member'])?.id).sort()).toEqual(stageAccounts.sort());
   });
 
   it('makes nothing public', () => {

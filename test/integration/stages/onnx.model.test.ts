@@ -1,0 +1,109 @@
+/**
+ * The generic onnx stage with the real PaddleOCR direction classifier in onnxruntime-node, loaded from its package
+ * path and from gs:// (served by the fake Cloud Storage download server through STORAGE_EMULATOR_HOST).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGcsClient } from '../../../functions/models/cloud-storage';
+import { loadOnnxImageModel } from '../../../functions/models/onnx-model';
+import { decodePng } from '../../../functions/models/png';
+import { loadOnnxDeps } from '../../../functions/stages/onnx';
+import { parseOnnxStageConfig } from '../../../functions/stages/onnx/config';
+import { handleOnnx } from '../../../functions/stages/onnx/handler';
+import { renderTextPng } from '../../fixtures/stages/text-image';
+import { startFakeGcsDownload, type FakeGcsDownload } from '../../support/fake-gcs-download';
+import { stageContext } from '../../unit/stages/context';
+
+jest.setTimeout(60_000);
+
+const LINES = ['PAID IN FULL', 'MY APP CRASHES ON LOGIN', 'PLEASE RESET MY PASSWORD', 'INVOICE 2024'];
+
+describe('onnx with the real PaddleOCR direction classifier', () => {
+  let gcs: FakeGcsDownload;
+  let cacheDir: string;
+  const savedHost = process.env['STORAGE_EMULATOR_HOST'];
+
+  beforeAll(async () => {
+    gcs = await startFakeGcsDownload();
+    process.env['STORAGE_EMULATOR_HOST'] = gcs.host;
+    cacheDir = await mkdtemp(join(tmpdir(), 'onnx-cache-'));
+  });
+
+  afterAll(async () => {
+    if (savedHost === undefined) delete process.env['STORAGE_EMULATOR_HOST'];
+    else process.env['STORAGE_EMULATOR_HOST'] = savedHost;
+    await gcs?.close();
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('loads the model from its package path and outputs one probability pair per image', async () => {
+    // Prepare
+    const model = await loadOnnxImageModel(parseOnnxStageConfig({}).model);
+    const images = LINES.flatMap((line) => [decodePng(renderTextPng(line)), decodePng(renderTextPng(line, { upsideDown: true }))]);
+
+    // Act
+    const results = await model.classify(images);
+
+    // Assess: [N, 2] softmax output, right way up = "0", upside down = "180".
+    expect(results).toHaveLength(images.length);
+    results.forEach((result, i) => {
+      if (!result.ok) throw result.error;
+      expect(Object.keys(result.value.scores)).toEqual(['0', '180']);
+      expect(result.value.scores['0']! + result.value.scores['180']!).toBeCloseTo(1, 3);
+      expect(result.value.label).toBe(i % 2 === 0 ? '0' : '180');
+      expect(result.value.score).toBeGreaterThan(0.9);
+    });
+  });
+
+  it('downloads the model from gs:// once, caches it under the cache directory and gives the same answers', async () => {
+    // Prepare
+    const config = parseOnnxStageConfig({});
+    const weights = await readFile(config.model.uri);
+    gcs.put('models-bucket', 'ppocr/cls.onnx', weights);
+    const fromPath = await loadOnnxImageModel(config.model);
+    const image = decodePng(renderTextPng('PLEASE REFUND MY ORDER', { upsideDown: true }));
+
+    // Act
+    const fromGcs = await loadOnnxImageModel({ ...config.model, uri: 'gs://models-bucket/ppocr/cls.onnx' }, { gcs: createGcsClient(), cacheDir });
+    const downloadsAfterFirst = gcs.requests.filter((r) => r.includes('alt=media')).length;
+    const again = await loadOnnxImageModel({ ...config.model, uri: 'gs://models-bucket/ppocr/cls.onnx' }, { gcs: createGcsClient(), cacheDir });
+    const [a] = await fromPath.classify([image]);
+    const [b] = await fromGcs.classify([image]);
+
+    // Assess
+    expect(fromGcs.path.startsWith(cacheDir)).toBe(true);
+    expect(await readFile(fromGcs.path)).toEqual(weights);
+    expect(downloadsAfterFirst).toBe(1);
+    expect(gcs.requests.filter((r) => r.includes('alt=media'))).toHaveLength(1);
+    expect(again.path).toBe(fromGcs.path);
+    expect(b).toEqual(a);
+    expect(a).toMatchObject({ ok: true, value: { label: '180' } });
+  });
+
+  it('fails to load, naming the URI, when the gs:// model does not exist', async () => {
+    const config = parseOnnxStageConfig({}).model;
+    await expect(loadOnnxImageModel({ ...config, uri: 'gs://models-bucket/missing.onnx' }, { gcs: createGcsClient(), cacheDir })).rejects.toThrow(
+      'gs://models-bucket/missing.onnx does not exist',
+    );
+  });
+
+  it('refuses a configuration whose input name the model does not have', async () => {
+    const config = parseOnnxStageConfig({}).model;
+    await expect(loadOnnxImageModel({ ...config, input: { ...config.input, name: 'image' } })).rejects.toThrow('no input named "image" (inputs: x)');
+  });
+
+  it('shares session runs: 16 concurrent requests through the stage make at most 2 runs', async () => {
+    // Prepare: the stage's own dependencies, with the model from gs:// as a deployment with ONNX_MODEL_URI has it.
+    gcs.put('models-bucket', 'cls.onnx', await readFile(parseOnnxStageConfig({}).model.uri));
+    const deps = await loadOnnxDeps({ ONNX_MODEL_URI: 'gs://models-bucket/cls.onnx' }, { cacheDir });
+    const inputs = Array.from({ length: 16 }, (_, i) => ({ image: { data: renderTextPng(LINES[i % 4]!, { upsideDown: i % 2 === 1 }).toString('base64') } }));
+
+    // Act
+    const outputs = await Promise.all(inputs.map((input) => handleOnnx(input, stageContext(deps))));
+
+    // Assess
+    expect(deps.batchStats?.().calls).toBeLessThanOrEqual(2);
+    expect(outputs.map((o) => o.attributes?.onnxLabel)).toEqual(inputs.map((_, i) => (i % 2 === 1 ? '180' : '0')));
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * The stage processor with the in-memory store: the idempotency guarantees at the level of outcomes and
+ * publishes, without a network. The same scenarios run against the real emulators in
+ * test/integration/runtime/idempotency.test.ts.
+ */
+import { z } from 'zod';
+import { MemoryIdempotencyStore } from '../../../functions/idempotency/memory-store';
+import { ATTR } from '../../../functions/pipeline/attributes';
+import { compileTopology } from '../../../functions/pipeline/compile';
+import { pipeline } from '../../../functions/pipeline/definition';
+import { PermanentError, RetryableError } from '../../../functions/runtime/errors';
+import type { IdempotencyStore } from '../../../functions/runtime/hooks';
+import { createLogger } from '../../../functions/runtime/logger';
+import type { StageDefinition } from '../../../functions/runtime/stage-definition';
+import { createStageProcessor, type StageProcessor } from '../../../functions/runtime/stage-processor';
+import { receivedMessage } from '../../support/factories/received-message';
+import { FakePublisher } from '../../support/fakes/publisher';
+
+const topology = compileTopology(pipeline, { project: 'test-project', prefix: 'dev' });
+const NOW = new Date('2026-01-01T00:00:00.000Z');
+const input = z.object({ text: z.string(), mode: z.enum(['ok', 'retry', 'permanent']).default('ok') }).strict();
+type Input = z.infer<typeof input>;
+
+function harness(options: { store?: IdempotencyStore; handle?: (input: Input) => Promise<void> } = {}) {
+  const publisher = new FakePublisher();
+  const store = options.store ?? new MemoryIdempotencyStore({ windowMillis: 600_000, leaseMillis: () => 40_000 });
+  const handled: string[] = [];
+  const definition: StageDefinition<Input, { text: string }, object> = {
+    stage: 'language',
+    input,
+    expects: 'JSON {"text": string}',
+    output: z.object({ text: z.string() }),
+    loadDependencies: async () => ({}),
+    handle: async (message) => {
+      handled.push(message.text);
+      await options.handle?.(message);
+      if (message.mode === 'retry') throw new RetryableError('the model server is busy');
+      if (message.mode === 'permanent') throw new PermanentError('cannot handle this');
+      return { data: { text: message.text.toUpperCase() }, attributes: { [ATTR.lang]: 'fr' } };
+    },
+  };
+  const processor: StageProcessor = createStageProcessor(definition, {
+    topology,
+    publisher,
+    logger: createLogger({}, () => undefined),
+    now: () => NOW,
+    idempotency: store,
+  });
+  return { processor, publisher, handled, store };
+}
+
+const message = (text: string, overrides: Parameters<typeof receivedMessage>[0] = {}) => receivedMessage({ data: Buffer.from(JSON.stringify({ text })), ...overrides });
+
+describe('stage processor with an idempotency store', () => {
+  it('acknowledges a re-published duplicate without processing or publishing it again', async () => {
+    // Prepare
+    const { processor, publisher, handled } = harness();
+    // Act: the same content published twice gets two message ids.
+    const first = await processor.process(message('bonjour', { messageId: '1' }));
+    const second = await processor.process(message('bonjour', { messageId: '2' }));
+    // Assess
+    expect([first.outcome, second.outcome]).toEqual(['published', 'duplicate']);
+    expect(handled).toEqual(['bonjour']);
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it('keys on the idempotencyKey attribute when the publisher gives one, not on the content', async () => {
+    const { processor, publisher } = harness();
+    const outcomes = [
+      await processor.process(message('one', { attributes: { [ATTR.idempotencyKey]: 'order-1' } })),
+      await processor.process(message('two', { attributes: { [ATTR.idempotencyKey]: 'order-1' } })),
+      await processor.process(message('one', { attributes: { [ATTR.idempotencyKey]: 'order-2' } })),
+    ].map((p) => p.outcome);
+    expect(outcomes).toEqual(['published', 'duplicate', 'published']);
+    expect(publisher.published.map((p) => JSON.parse(p.message.data.toString()))).toEqual([{ text: 'ONE' }, { text: 'ONE' }]);
+  });
+
+  it('processes the redelivery of a retryable failure (the claim is released)', async () => {
+    // Prepare: fails once, then succeeds.
+    let failures = 1;
+    const { processor, publisher, handled } = harness({
+      handle: async () => {
+        if (failures-- > 0) throw new RetryableError('flaky');
+      },
+    });
+    // Act
+    const first = await processor.process(message('salut'));
+    const redelivery = await processor.process(message('salut'));
+    // Assess
+    expect([first.outcome, redelivery.outcome]).toEqual(['retry', 'published']);
+    expect(handled).toEqual(['salut', 'salut']);
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it('lets only one of two concurrent deliveries publish; the other is retried and then acknowledged', async () => {
+    // Prepare: the first delivery is held inside the handler while the second arrives.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const { processor, publisher, handled } = harness({ handle: () => gate });
+    // Act
+    const first = processor.process(message('hola'));
+    const concurrent = await processor.process(message('hola'));
+    open();
+    const firstDone = await first;
+    const redelivery = await processor.process(message('hola'));
+    // Assess
+    expect(concurrent).toMatchObject({ outcome: 'retry', fields: { errorCode: 'IN_PROGRESS' } });
+    expect(firstDone.outcome).toBe('published');
+    expect(redelivery.outcome).toBe('duplicate');
+    expect(handled).toEqual(['hola']);
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it('never loses a message when completing fails after the publish: it is retried and published again', async () => {
+    // Prepare: a store whose first `complete` fails, as if the instance died between publish and completion.
+    const memory = new MemoryIdempotencyStore({ windowMillis: 600_000, leaseMillis: () => 40_000 });
+    let completeFailures = 1;
+    const store: IdempotencyStore = {
+      claim: (...args) => memory.claim(...args),
+      release: (...args) => memory.release(...args),
+      complete: async (...args) => {
+        if (completeFailures-- > 0) throw new Error('14 UNAVAILABLE: Firestore is unreachable');
+        return memory.complete(...args);
+      },
+    };
+    const { processor, publisher } = harness({ store });
+    // Act
+    const first = await processor.process(message('ciao'));
+    const redelivery = await processor.process(message('ciao'));
+    const later = await processor.process(message('ciao'));
+    // Assess: at least once: published twice (the next stage deduplicates), then remembered.
+    expect([first.outcome, redelivery.outcome, later.outcome]).toEqual(['retry', 'published', 'duplicate']);
+    expect(publisher.published).toHaveLength(2);
+  });
+
+  it('dead-letters a permanent failure once: its redelivery is a duplicate', async () => {
+    const { processor, publisher } = harness();
+    const data = Buffer.from(JSON.stringify({ text: 'x', mode: 'permanent' }));
+    const outcomes = [(await processor.process(receivedMessage({ data }))).outcome, (await processor.process(receivedMessage({ data }))).outcome];
+    expect(outcomes).toEqual(['dead-lettered', 'duplicate']);
+    expect(publisher.topicNames()).toEqual([topology.topics[topology.deadLetter]!.name]);
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it('answers retry without calling the handler when the store cannot be reached', async () => {
+    const store: IdempotencyStore = {
+      claim: async () => {
+        throw new Error('14 UNAVAILABLE: connection refused');
+      },
+      complete: async () => undefined,
+      release: async () => undefined,
+    };
+    const { processor, publisher, handled } = harness({ store });
+    const processed = await processor.process(message('hej'));
+    expect(processed).toMatchObject({ outcome: 'retry', fields: { errorCode: 'UNEXPECTED' } });
+    expect(handled).toEqual([]);
+    expect(publisher.published).toHaveLength(0);
+  });
+});

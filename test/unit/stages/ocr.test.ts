@@ -1,0 +1,119 @@
+import type { OcrEngine, RecognizeOptions } from '../../../functions/models/ocr-engine';
+import { encodePng } from '../../../functions/models/png';
+import { UnsupportedContentError } from '../../../functions/runtime/errors';
+import { parseOcrConfig, type OcrConfig } from '../../../functions/stages/ocr/config';
+import { handleOcr, type OcrDeps } from '../../../functions/stages/ocr/handler';
+import { ocrInputSchema, type OcrInput } from '../../../functions/stages/ocr/schema';
+import { textRequestSchema } from '../../../functions/stages/text-request';
+import { fakeGcsClient } from './fake-gcs-client';
+import { stageContext } from './context';
+
+const png = encodePng({ width: 8, height: 4, data: new Uint8Array(32).fill(255), channels: 1 });
+const config: OcrConfig = { images: { maxBytes: 1_000_000, maxPixels: 1_000_000 }, orientationMinScore: 0.9 };
+
+/** A fake engine that answers `text` and records every call's options. */
+function fakeEngine(text: string, fail?: Error): OcrEngine & { calls: RecognizeOptions[] } {
+  const calls: RecognizeOptions[] = [];
+  return {
+    calls,
+    async recognize(_image, options = {}) {
+      calls.push(options);
+      if (fail) throw fail;
+      return { text, confidence: 0.87 };
+    },
+  };
+}
+
+function deps(ocr: OcrEngine, objects: Record<string, Buffer> = {}): OcrDeps {
+  return { ocr, gcs: fakeGcsClient(objects), config };
+}
+
+const inline: OcrInput = { image: { data: png.toString('base64') }, id: 'img-1', metadata: { customer: 'c-9' } };
+
+describe('handleOcr', () => {
+  it('passes the text on as a text request, keeping id and metadata and adding the OCR details', async () => {
+    // Prepare
+    const engine = fakeEngine('MY APP CRASHES ON LOGIN');
+
+    // Act
+    const output = await handleOcr(inline, stageContext(deps(engine)));
+
+    // Assess
+    expect(output.data).toEqual({
+      text: 'MY APP CRASHES ON LOGIN',
+      id: 'img-1',
+      metadata: { customer: 'c-9', ocrConfidence: 0.87, ocrSource: 'inline', ocrRotatedDegrees: 0 },
+    });
+    expect(textRequestSchema.safeParse(output.data).success).toBe(true);
+    expect(engine.calls).toEqual([{ rotateDegrees: 0 }]);
+  });
+
+  it('names the gs:// source of an image read from Cloud Storage', async () => {
+    // Act
+    const output = await handleOcr({ image: { uri: 'gs://scans/t.png' } }, stageContext(deps(fakeEngine('HELLO'), { 'scans/t.png': png })));
+
+    // Assess
+    expect(output.data.metadata).toEqual({ ocrConfidence: 0.87, ocrSource: 'gs://scans/t.png', ocrRotatedDegrees: 0 });
+    expect(output.data).not.toHaveProperty('id');
+  });
+
+  it.each([
+    [{ model: 'cls', label: '180', score: 0.99, scores: { '0': 0.01, '180': 0.99 } }, 180],
+    [{ model: 'cls', label: '180', score: 0.6, scores: { '0': 0.4, '180': 0.6 } }, 0],
+    [{ model: 'cls', label: '0', score: 1, scores: { '0': 1, '180': 0 } }, 0],
+    [{ model: 'cls', label: 'cat', score: 1, scores: { cat: 1 } }, 0],
+    [{ model: 'cls', skipped: 'JPEG' }, 0],
+  ])('turns the image by the onnx finding %j → %i°', async (onnx, degrees) => {
+    // Prepare
+    const engine = fakeEngine('TEXT');
+
+    // Act
+    const output = await handleOcr({ ...inline, onnx }, stageContext(deps(engine)));
+
+    // Assess
+    expect(engine.calls).toEqual([{ rotateDegrees: degrees }]);
+    expect(output.data.metadata?.['ocrRotatedDegrees']).toBe(degrees);
+  });
+
+  it.each([
+    ['not an image', { image: { data: Buffer.from('plain text, no image').toString('base64') } }, fakeEngine('X'), /not a supported image/],
+    ['a truncated PNG', { image: { data: png.subarray(0, 30).toString('base64') } }, fakeEngine('X'), /truncated or corrupt PNG/],
+    ['an image without text', inline, fakeEngine(''), /no text found in the PNG image \(8×4\)/],
+    ['an image Tesseract cannot decode', inline, fakeEngine('', new Error('Error attempting to read image.')), /Tesseract could not read the PNG image: Error attempting to read image\./],
+  ])('dead-letters %s with UnsupportedContentError', async (_name, input, engine, message) => {
+    // Act
+    const handling = handleOcr(input as OcrInput, stageContext(deps(engine)));
+
+    // Assess
+    await expect(handling).rejects.toThrow(UnsupportedContentError);
+    await expect(handleOcr(input as OcrInput, stageContext(deps(engine)))).rejects.toThrow(message);
+  });
+
+  it('refuses an image over the pixel limit before OCR', async () => {
+    // Prepare
+    const engine = fakeEngine('X');
+    const small = { ...deps(engine), config: { ...config, images: { ...config.images, maxPixels: 31 } } };
+
+    // Act / Assess
+    await expect(handleOcr(inline, stageContext(small))).rejects.toThrow('image too large: 8×4 = 32 pixels; expected at most 31');
+    expect(engine.calls).toEqual([]);
+  });
+});
+
+describe('ocrInputSchema', () => {
+  it('accepts image requests with or without the onnx finding, and nothing else', () => {
+    expect(ocrInputSchema.safeParse(inline).success).toBe(true);
+    expect(ocrInputSchema.safeParse({ ...inline, onnx: { model: 'm', label: '0', score: 1, scores: { '0': 1 } } }).success).toBe(true);
+    expect(ocrInputSchema.safeParse({ text: 'a text request' }).success).toBe(false);
+  });
+});
+
+describe('parseOcrConfig', () => {
+  it('defaults to PaddleOCR’s 0.9 orientation threshold', () => {
+    expect(parseOcrConfig({}).orientationMinScore).toBe(0.9);
+  });
+
+  it('fails fast on a threshold outside 0..1', () => {
+    expect(() => parseOcrConfig({ OCR_ORIENTATION_MIN_SCORE: '1.5' })).toThrow(/OCR_ORIENTATION_MIN_SCORE must be between 0 and 1/);
+  });
+});
