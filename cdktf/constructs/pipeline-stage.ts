@@ -19,6 +19,8 @@ export interface PipelineStageConfig {
   readonly pubsubServiceAgentMember: string;
   /** Where the stage keeps its deduplication records. */
   readonly idempotency?: StageIdempotencySettings;
+  /** Bucket for claim-check payloads (`ClaimCheckBucket.name`). */
+  readonly claimCheckBucket?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export class PipelineStage extends Construct {
       serviceAccountEmail: this.serviceAccount.email,
       dependsOn: Object.values(this.serviceAccount.publisherGrants),
       ...(config.idempotency ? { idempotency: config.idempotency } : {}),
+      ...(config.claimCheckBucket ? { claimCheckBucket: config.claimCheckBucket } : {}),
     });
     this.invoker = new PushInvoker(this, 'push-identity', {
       stage,

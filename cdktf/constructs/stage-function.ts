@@ -1,6 +1,7 @@
 import { Cloudfunctions2Function } from '@cdktf/provider-google/lib/cloudfunctions2-function';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { CLAIM_CHECK_ENV } from '../../functions/claim-check/config';
 import { IDEMPOTENCY_ENV } from '../../functions/idempotency/config';
 import type { CompiledStage } from '../../functions/pipeline/topology';
 import { INFRA_DEFAULTS } from '../defaults';
@@ -19,6 +20,8 @@ export const FUNCTION_ENV = {
   logExecutionId: 'LOG_EXECUTION_ID',
   /** Where the stage keeps its deduplication records (functions/idempotency/config.ts). */
   ...IDEMPOTENCY_ENV,
+  /** The claim-check bucket for payloads too large for a message (functions/claim-check/config.ts). */
+  claimCheckBucket: CLAIM_CHECK_ENV.bucket,
 } as const;
 
 /** Where a deployed stage keeps its deduplication records. */
@@ -47,6 +50,8 @@ export interface StageFunctionConfig {
   readonly dependsOn?: ITerraformDependable[];
   /** Firestore deduplication; absent, the runtime's own default applies (Firestore `(default)` on Cloud). */
   readonly idempotency?: StageIdempotencySettings;
+  /** Bucket for claim-check payloads; absent, payloads of any size travel in the message (up to 10 MB). */
+  readonly claimCheckBucket?: string;
 }
 
 /**
@@ -100,6 +105,7 @@ export class StageFunction extends Construct {
                 [FUNCTION_ENV.windowSeconds]: String(config.idempotency.windowSeconds),
               }
             : {}),
+          ...(config.claimCheckBucket ? { [FUNCTION_ENV.claimCheckBucket]: config.claimCheckBucket } : {}),
         },
       },
       ...(config.dependsOn?.length ? { dependsOn: config.dependsOn } : {}),

@@ -3,6 +3,8 @@ import { GcsBackend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CompiledTopology } from '../../functions/pipeline/topology';
 import type { EnvironmentConfig } from '../config';
+import { CLAIM_CHECK_DEFAULTS } from '../../functions/claim-check/defaults';
+import { ClaimCheckBucket, claimCheckBucketName } from '../constructs/claim-check-bucket';
 import { CmekAccess } from '../constructs/cmek-access';
 import { DeadLetterGrants } from '../constructs/dead-letter-grants';
 import { IDEMPOTENCY_DEFAULTS } from '../../functions/idempotency/defaults';
@@ -44,6 +46,8 @@ export class PipelineStack extends TerraformStack {
   readonly pullSubscriptions: Readonly<Record<string, PipelineSubscription>>;
   readonly bucket: SourceBucket;
   readonly idempotency: IdempotencyDatabase;
+  /** Where payloads too large for a message go (claim check); every stage may create and read objects in it. */
+  readonly claimCheckBucket: ClaimCheckBucket;
 
   constructor(scope: Construct, id: string, config: PipelineStackConfig) {
     super(scope, id);
@@ -95,6 +99,16 @@ export class PipelineStack extends TerraformStack {
       forceDestroy: ENVIRONMENTS[environment.name].forceDestroy,
     });
 
+    this.claimCheckBucket = new ClaimCheckBucket(this, 'claim-check-bucket', {
+      name: claimCheckBucketName(environment.project, environment.prefix, topology.name),
+      location: environment.region,
+      labels: topology.labels,
+      maxAgeDays: CLAIM_CHECK_DEFAULTS.objectMaxAgeDays,
+      forceDestroy: ENVIRONMENTS[environment.name].forceDestroy,
+      kmsKeyName: environment.kmsKeyName,
+      dependsOn: cmek ? [cmek.storageGrant] : [],
+    });
+
     this.stages = mapValues(topology.stages, (stage) =>
       new PipelineStage(this, `stage-${stage.key}`, {
         topology,
@@ -105,8 +119,10 @@ export class PipelineStack extends TerraformStack {
         sourceObject: archive.objectName,
         pubsubServiceAgentMember: agent.member,
         idempotency: { database: this.idempotency.name, collection: this.idempotency.collection, windowSeconds: IDEMPOTENCY_DEFAULTS.windowSeconds },
+        claimCheckBucket: this.claimCheckBucket.name,
       }),
     );
+    for (const stage of Object.values(this.stages)) this.claimCheckBucket.allowReadWrite(stage.stage.key, stage.serviceAccount.member);
     // Granted after the functions are defined (they need no Firestore to deploy): until IAM has propagated, claims
     // fail and messages are retried, never lost.
     for (const stage of Object.values(this.stages)) this.idempotency.allowReadWrite(stage.stage.key, stage.serviceAccount.member);

@@ -13,11 +13,12 @@ export const DEAD_LETTER_DEFAULTS = {
   /** Pub/Sub returns at most 1,000 messages per pull. */
   pullBatchSize: 1_000,
   /**
-   * A synchronous pull waits server-side until a message is there or its own bounded wait ends (about 2 s on the
-   * emulator, measured); an empty answer then means the backlog has been read. The client gives up on a pull
-   * after this long and counts it as empty too.
+   * Deadline of each synchronous pull. The server answers as soon as messages are there, and holds a pull that
+   * finds none until shortly before this deadline (measured on the emulator: ~1 s before it), so this is how
+   * long a command waits to be sure the backlog has been read. Long enough to catch messages just handed back
+   * (the emulator redelivers them after ~2 s even with no backoff), short enough for an interactive command.
    */
-  pullTimeoutMillis: 10_000,
+  pullTimeoutMillis: 3_000,
   /** Ack ids per acknowledge / modifyAckDeadline request, well within the API's 512 KB request limit. */
   ackIdsPerRequest: 500,
   /** Held messages get their lease renewed when a third of the ack deadline has passed, long before it expires. */

@@ -1,6 +1,7 @@
 import type { PubSub, Topic } from '@google-cloud/pubsub';
 import type { CompiledTopology } from '../pipeline/topology';
 import { limitProblems } from '../runtime/limits';
+import { createMicroBatcher } from '../runtime/micro-batcher';
 import { DEAD_LETTER_DEFAULTS } from './defaults';
 import { DeadLetterError } from './errors';
 import { createRateLimiter, type Clock } from './rate-limit';
@@ -8,6 +9,7 @@ import { deadLetterSubscription, scanSubscription } from './scan';
 import { compileSelection, selectsAll, type Selection } from './selection';
 import { openSession } from './session';
 import { describeDeadLetter, replayMessage, type DeadLetter } from './source';
+import type { PulledMessage } from './pulled-message';
 
 /** Options of `replayDeadLetters`. */
 export interface ReplayOptions {
@@ -78,6 +80,14 @@ export async function replayDeadLetters(pubsub: PubSub, topology: CompiledTopolo
   const takeSlot = createRateLimiter(options.ratePerSecond, options.clock);
   const subscription = deadLetterSubscription(topology);
   const session = await openSession(pubsub, { subscription: subscription.path, ackDeadlineSeconds: subscription.ackDeadlineSeconds, pullTimeoutMillis: options.pullTimeoutMillis });
+  // Acknowledgements of replayed dead letters share requests (one per message would be the bottleneck).
+  const acks = createMicroBatcher<PulledMessage, void>(
+    async (messages) => {
+      await session.ack(messages);
+      return messages.map(() => ({ ok: true as const, value: undefined }));
+    },
+    { maxBatchSize: DEAD_LETTER_DEFAULTS.ackIdsPerRequest, maxWaitMillis: 10 },
+  );
   const topics = new Map<string, Topic>();
   const topicFor = (name: string): Topic => {
     let topic = topics.get(name);
@@ -130,7 +140,7 @@ export async function replayDeadLetters(pubsub: PubSub, topology: CompiledTopolo
           return;
         }
         try {
-          await session.ack([deadLetter.pulled]);
+          await acks.submit(deadLetter.pulled);
           finish(index, { ...base, topic: topicName, replayCount, status: 'replayed', replayMessageId });
         } catch (error) {
           // Republished but still a dead letter: replaying it again gives the same replayCount, which stages

@@ -92,29 +92,33 @@ export function describeDeadLetter(pulled: PulledMessage, topology: CompiledTopo
   const stage = a[ATTR.dlqStage] || (sourceSubscription ? Object.values(topology.subscriptions).find((s) => s.name === subscriptionName(sourceSubscription))?.stage : undefined);
   const target = replayTarget(a, topology);
   const deadLetteredAt = a[ATTR.dlqTime] && !Number.isNaN(Date.parse(a[ATTR.dlqTime])) ? a[ATTR.dlqTime] : pulled.publishTime;
-  const orderingKey = a[ATTR.dlqOrderingKey] || pulled.orderingKey || a[ATTR.orderingKey];
-  const optional = {
-    error: a[ATTR.dlqError],
-    stage,
-    attempts: deliveryCount,
-    originallyPublishedAt: a[PUBSUB_DEAD_LETTER_ATTR.topicPublishTime],
-    correlationId: a[ATTR.correlationId],
-    sourceMessageId: a[ATTR.dlqSourceMessageId],
-    sourceSubscription,
-    replayTopic: 'topic' in target ? target.topic.name : undefined,
-    replayProblem: 'problem' in target ? target.problem : undefined,
-    orderingKey: orderingKey || undefined,
-  };
+  const orderingKey = a[ATTR.dlqOrderingKey] || pulled.orderingKey || a[ATTR.orderingKey] || undefined;
   return {
     messageId: pulled.messageId,
     reason,
     deadLetteredAt,
-    ...(Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined && v !== '')) as Partial<DeadLetter>),
+    ...definedOnly({
+      error: a[ATTR.dlqError],
+      stage,
+      attempts: deliveryCount,
+      originallyPublishedAt: a[PUBSUB_DEAD_LETTER_ATTR.topicPublishTime],
+      correlationId: a[ATTR.correlationId],
+      sourceMessageId: a[ATTR.dlqSourceMessageId],
+      sourceSubscription,
+      replayTopic: 'topic' in target ? target.topic.name : undefined,
+      replayProblem: 'problem' in target ? target.problem : undefined,
+      orderingKey,
+    }),
     replayCount: positiveInt(a[ATTR.replayCount]) ?? 0,
     attributes: a,
     data: pulled.data,
     pulled,
   };
+}
+
+/** The fields that have a value: absent ones stay absent rather than `undefined` (clean JSON, clean equality). */
+function definedOnly<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined | ''> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined && value !== '')) as { [K in keyof T]?: Exclude<T[K], undefined | ''> };
 }
 
 /**

@@ -42,16 +42,17 @@ export function findFirestoreEmulator(bin?: string): string {
 
 /**
  * True when a Firestore emulator answers at `hostPort`. Its root URL answers `Ok` like the Pub/Sub emulator's, so
- * the probe asks for a document instead: only Firestore answers that with a JSON NOT_FOUND error.
+ * the probe lists the documents of a collection instead: only Firestore answers that with a JSON object (empty),
+ * and unlike asking for a missing document it does not make the emulator log a warning.
  */
 export async function isFirestoreEmulatorAnswering(hostPort: string, timeoutMillis = 1_000): Promise<boolean> {
   try {
-    const response = await fetch(`http://${hostPort}/v1/projects/readiness-probe/databases/(default)/documents/probe/probe`, {
+    const response = await fetch(`http://${hostPort}/v1/projects/readiness-probe/databases/(default)/documents/probe`, {
       signal: AbortSignal.timeout(timeoutMillis),
     });
-    if (response.status !== 404) return false;
-    const body = (await response.json()) as { error?: { status?: unknown } };
-    return body.error?.status === 'NOT_FOUND';
+    if (!response.ok || !response.headers.get('content-type')?.includes('application/json')) return false;
+    const body: unknown = await response.json();
+    return typeof body === 'object' && body !== null && !Array.isArray(body);
   } catch {
     return false;
   }
@@ -76,7 +77,8 @@ export async function startFirestoreEmulator(options: FirestoreEmulatorOptions =
   });
   try {
     await waitUntil(`Firestore emulator on ${hostPort}`, () => isFirestoreEmulatorAnswering(hostPort), {
-      timeoutMillis: options.readyTimeoutMillis ?? 30_000,
+      // The JVM took 2 to 16 s to answer on a loaded 2-core machine; leave room for that.
+      timeoutMillis: options.readyTimeoutMillis ?? 60_000,
       process: child,
     });
   } catch (error) {

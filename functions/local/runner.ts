@@ -1,4 +1,5 @@
 import { PubSub } from '@google-cloud/pubsub';
+import { localClaimCheckEnv } from '../claim-check';
 import { compileTopology } from '../pipeline/compile';
 import { pipeline } from '../pipeline/definition';
 import type { CompiledTopology, DeliveryMode } from '../pipeline/topology';
@@ -106,6 +107,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       PUBSUB_EMULATOR_HOST: emulatorHostPort,
       METADATA_SERVER_DETECTION: 'none',
       IDEMPOTENCY_STORE: idempotencyStore,
+      // Large payloads by reference in .local/claim-check, unless CLAIM_CHECK_BUCKET or CLAIM_CHECK_DIR is set.
+      ...localClaimCheckEnv(process.env),
       ...(firestoreHostPort ? { FIRESTORE_EMULATOR_HOST: firestoreHostPort } : {}),
     };
     const results = await Promise.allSettled([

@@ -116,7 +116,7 @@ function bmp(b: Buffer): ImageInfo {
 }
 
 function truncated(format: string, detail: string): UnsupportedContentError {
-  return new UnsupportedContentError(`truncated or corrupt ${format}: ${detail}`);
+  return new UnsupportedContentError(`truncated or corrupt ${format}: ${detail}; expected a complete ${format} file`);
 }
 
 function describeStart(b: Buffer): string {

@@ -7,7 +7,9 @@
  * fs), and `cacheMethod: 'none'` stops it from writing a cached copy into the working directory. Loading takes
  * ~1 s (wasm compile and the 10 MB model).
  */
-import { lazy } from '../runtime/lazy';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
 
 /** What Tesseract read. */
 export interface OcrResult {
@@ -28,16 +30,53 @@ export interface OcrEngine {
   recognize(image: Buffer, options?: RecognizeOptions): Promise<OcrResult>;
 }
 
+let loading: Promise<OcrEngine & { terminate(): Promise<void> }> | undefined;
+
 /**
  * The process-wide engine: one Tesseract worker thread, loaded once. The worker runs one job at a time (the wasm
  * module is single-threaded), so concurrent requests queue inside tesseract.js; on one vCPU more workers would only
  * share the same core.
  */
-export const loadOcrEngine: () => Promise<OcrEngine> = lazy(async () => {
-  const [{ createWorker, OEM }, eng] = await Promise.all([
-    import('tesseract.js'),
-    import('@tesseract.js-data/eng') as Promise<{ langPath: string; gzip: boolean; code: string }>,
-  ]);
+export function loadOcrEngine(): Promise<OcrEngine> {
+  loading ??= createEngine().catch((error: unknown) => {
+    // A failed load is forgotten, so the next call tries again.
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+/** Where `@tesseract.js-data/eng` keeps its model. */
+const languageDataSchema = z.object({ code: z.literal('eng'), gzip: z.boolean(), langPath: z.string().min(1) });
+
+/**
+ * The English model's location, checked: tesseract.js falls back to downloading the model from a CDN whenever
+ * `langPath` is undefined, which must never happen in a function (and hangs where there is no network). The package
+ * is CommonJS; loaded through an ES module loader (tsx, as `npm start` does) its exports arrive under `default`.
+ */
+async function englishModel(): Promise<z.infer<typeof languageDataSchema>> {
+  const loaded = (await import('@tesseract.js-data/eng')) as unknown as Record<string, unknown>;
+  const candidate = typeof loaded['langPath'] === 'string' ? loaded : loaded['default'];
+  const parsed = languageDataSchema.safeParse(candidate);
+  if (!parsed.success) throw new Error('@tesseract.js-data/eng did not export {code: "eng", gzip, langPath}; refusing to let tesseract.js download a model');
+  const model = join(parsed.data.langPath, `${parsed.data.code}.traineddata${parsed.data.gzip ? '.gz' : ''}`);
+  if (!(await stat(model).catch(() => undefined))?.isFile()) throw new Error(`the English OCR model is missing: ${model}`);
+  return parsed.data;
+}
+
+/**
+ * Stops the worker thread of the process-wide engine, if one was started; the next `loadOcrEngine` starts a new
+ * one. A function instance never needs this (the thread ends with the process); tests and scripts do, because a
+ * live worker thread keeps Node running.
+ */
+export async function shutdownOcrEngine(): Promise<void> {
+  const current = loading;
+  loading = undefined;
+  await (await current?.catch(() => undefined))?.terminate();
+}
+
+async function createEngine(): Promise<OcrEngine & { terminate(): Promise<void> }> {
+  const [{ createWorker, OEM }, eng] = await Promise.all([import('tesseract.js'), englishModel()]);
   const worker = await createWorker(eng.code, OEM.LSTM_ONLY, {
     langPath: eng.langPath,
     gzip: eng.gzip,
@@ -52,5 +91,8 @@ export const loadOcrEngine: () => Promise<OcrEngine> = lazy(async () => {
       const { data } = await worker.recognize(image, degrees ? { rotateRadians: (degrees * Math.PI) / 180 } : {});
       return { text: data.text.trim(), confidence: Math.round(Math.max(0, Math.min(100, data.confidence)) * 10) / 1000 };
     },
+    async terminate() {
+      await worker.terminate();
+    },
   };
-});
+}

@@ -270,7 +270,7 @@ function writePixel(out: Uint8Array, at: number, line: Buffer, col: number, dept
 }
 
 function truncated(what: string): UnsupportedContentError {
-  return new UnsupportedContentError(`truncated PNG: the file ends before ${what}`);
+  return new UnsupportedContentError(`truncated PNG: the file ends before ${what}; expected a complete PNG file`);
 }
 
 function chunk(type: string, body: Buffer): Buffer {

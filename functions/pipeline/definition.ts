@@ -59,11 +59,14 @@ export const pipeline = definePipeline({
       messageRetentionDuration: '2678400s',
     },
   },
+  // Every stage subscription delivers messages of one ordering key in order (the seeds' FIFO queues); messages
+  // without a key are unaffected. Fixed at creation: changing it replaces the subscription (docs/ordering.md).
   stages: {
     language: {
       description: "Identifies the text's language with Google's CLD3.",
       entryPoint: 'language',
       consumes: 'requests',
+      subscription: { enableMessageOrdering: true },
       filter: 'NOT hasPrefix(attributes.contentType, "image")',
       routes: [{ to: 'english', when: 'attributes.lang = "en"' }, { to: 'results' }],
       timeoutSeconds: 30,
@@ -73,6 +76,7 @@ export const pipeline = definePipeline({
       description: "Text-line orientation of images (PaddleOCR's direction classifier), with the generic ONNX stage.",
       entryPoint: 'onnx',
       consumes: 'requests',
+      subscription: { enableMessageOrdering: true },
       filter: 'hasPrefix(attributes.contentType, "image")',
       routes: [{ to: 'orientedImages' }],
       timeoutSeconds: 60,
@@ -83,6 +87,7 @@ export const pipeline = definePipeline({
       description: 'Reads the text of images with Tesseract (tesseract.js), turned upright first when onnx says so.',
       entryPoint: 'ocr',
       consumes: 'orientedImages',
+      subscription: { enableMessageOrdering: true },
       routes: [{ to: 'extractedText' }],
       // A large scan takes Tesseract several seconds on one vCPU.
       timeoutSeconds: 120,
@@ -93,6 +98,7 @@ export const pipeline = definePipeline({
       description: "Identifies the language of text read from images: the language stage's second deployment.",
       entryPoint: 'ocrLanguage',
       consumes: 'extractedText',
+      subscription: { enableMessageOrdering: true },
       routes: [{ to: 'english', when: 'attributes.lang = "en"' }, { to: 'results' }],
       timeoutSeconds: 30,
       availableMemory: '512Mi',
@@ -101,6 +107,7 @@ export const pipeline = definePipeline({
       description: 'English sentiment, entities, sentence and token counts with wink-nlp.',
       entryPoint: 'nlp',
       consumes: 'english',
+      subscription: { enableMessageOrdering: true },
       filter: 'attributes.lang = "en"',
       routes: [{ to: 'englishAnalysed' }],
       timeoutSeconds: 30,
@@ -110,6 +117,7 @@ export const pipeline = definePipeline({
       description: 'Support-ticket topic (billing, bug, account, praise, other): Universal Sentence Encoder lite embeddings and few-shot kNN.',
       entryPoint: 'classify',
       consumes: 'englishAnalysed',
+      subscription: { enableMessageOrdering: true },
       filter: 'attributes.lang = "en"',
       routes: [{ to: 'results' }],
       timeoutSeconds: 30,
@@ -122,6 +130,8 @@ export const pipeline = definePipeline({
       name: 'ai-results-all',
       description: 'Every result.',
       topic: 'results',
+      // Consumers of every result see each ordering key's results in order.
+      enableMessageOrdering: true,
     },
     negative: {
       name: 'ai-results-negative',

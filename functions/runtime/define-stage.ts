@@ -1,5 +1,6 @@
 import { PubSub } from '@google-cloud/pubsub';
 import type { Request, Response } from '@google-cloud/functions-framework';
+import { createPayloadStore } from '../claim-check';
 import { createIdempotencyStore, leaseMillisFromTopology, parseIdempotencyConfig } from '../idempotency';
 import { compileTopology } from '../pipeline/compile';
 import { pipeline } from '../pipeline/definition';
@@ -28,6 +29,8 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv): StageRuntime {
     logger: createLogger(),
     now: () => new Date(),
     idempotency,
+    // Claim check from CLAIM_CHECK_BUCKET / CLAIM_CHECK_DIR (functions/claim-check/config.ts); none when unset.
+    payloads: createPayloadStore(env),
   };
 }
 

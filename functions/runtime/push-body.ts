@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTR } from '../pipeline/attributes';
 import { InvalidEncodingError, InvalidPushBodyError } from './errors';
 import type { ReceivedMessage } from './received-message';
 
@@ -73,7 +74,9 @@ function fromPushBody(body: PushBody, topic: string | undefined): ReceivedMessag
     attributes: m.attributes ?? {},
     messageId,
     publishTime: m.publishTime ?? m.publish_time,
-    orderingKey: m.orderingKey || undefined,
+    // The emulator's push body has no orderingKey (DESIGN.md); `aipipe publish` repeats it in an attribute that
+    // every stage carries on, so locally the key survives every hop (docs/ordering.md).
+    orderingKey: m.orderingKey || m.attributes?.[ATTR.orderingKey] || undefined,
     subscription: body.subscription,
     deliveryAttempt: body.deliveryAttempt,
     topic,

@@ -54,7 +54,7 @@ describe('npm start', () => {
     expect(published.messageIds).toHaveLength(1);
     expect(negative).toHaveLength(1);
     const record = JSON.parse(negative[0]!) as { attributes: Record<string, string>; data: { nlp: { sentiment: { label: string } } } };
-    expect(record.attributes).toMatchObject({ correlationId: 'cli-neg', lang: 'en', sentiment: 'negative', stage: 'nlp' });
+    expect(record.attributes).toMatchObject({ correlationId: 'cli-neg', lang: 'en', sentiment: 'negative', stage: 'classify' });
     expect(record.data.nlp.sentiment.label).toBe('negative');
   });
 

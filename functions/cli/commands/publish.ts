@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
+import { asPublished, checkIn, publisherPayloadStore } from '../../claim-check/publish';
+import { ATTR } from '../../pipeline/attributes';
+import type { PayloadStore } from '../../runtime/hooks';
 import { assertWithinLimits, limitProblems, type OutgoingMessage } from '../../runtime/limits';
 import { CONNECTION_OPTIONS, parseAttributes, parseCommandArgs } from '../args';
 import { connect } from '../connection';
@@ -48,7 +51,9 @@ export async function publishCommand(argv: readonly string[], out: NodeJS.Writab
   if (positionals.length > 1) throw new UsageError(`expected one TEXT argument, got ${positionals.length}; quote the text`);
   const attributes = parseAttributes(values.attr);
   const orderingKey = values['ordering-key'];
-  const messages = buildMessages(values, positionals[0], attributes, orderingKey);
+  // Payloads over the claim-check threshold go by reference when a store is configured (functions/claim-check).
+  const payloads = publisherPayloadStore(process.env, values);
+  const messages = buildMessages(values, positionals[0], attributes, orderingKey, payloads);
 
   const connection = await connect(values);
   try {
@@ -64,7 +69,8 @@ export async function publishCommand(argv: readonly string[], out: NodeJS.Writab
       await Promise.all(
         chunk.map(async (message, offset) => {
           try {
-            messageIds[start + offset] = await publisher.publishMessage({ data: message.data, attributes: { ...message.attributes }, ...(message.orderingKey ? { orderingKey: message.orderingKey } : {}) });
+            const outgoing = await checkIn(message, payloads, { stage: 'publish', correlationId: message.attributes[ATTR.correlationId] ?? '' });
+            messageIds[start + offset] = await publisher.publishMessage({ data: outgoing.data, attributes: { ...outgoing.attributes }, ...(outgoing.orderingKey ? { orderingKey: outgoing.orderingKey } : {}) });
           } catch (error) {
             if (message.orderingKey) publisher.resumePublishing(message.orderingKey);
             throw new CommandError(`publishing message ${start + offset + 1} to ${topic.name} failed: ${(error as Error).message}`, { cause: error });
@@ -86,10 +92,11 @@ function buildMessages(
   text: string | undefined,
   attributes: Record<string, string>,
   orderingKey: string | undefined,
+  payloads: PayloadStore | undefined,
 ): OutgoingMessage[] {
   const one = (data: Buffer): OutgoingMessage[] => {
-    const message = { data, attributes, orderingKey };
-    assertWithinLimits(message, 'the message');
+    const message = withOrderingKeyAttribute({ data, attributes, orderingKey });
+    assertWithinLimits(asPublished(message, payloads), payloads ? 'the message' : 'the message (set CLAIM_CHECK_BUCKET or CLAIM_CHECK_DIR to send large payloads by reference)');
     return [message];
   };
   if (text !== undefined) return one(Buffer.from(JSON.stringify({ text })));
@@ -105,8 +112,8 @@ function buildMessages(
   const { records, errors } = parseJsonl(readInput(values.jsonl as string).toString('utf8'));
   const problems = [...errors];
   const messages = records.map(({ line, value }) => {
-    const message = fromJsonlRecord(value, attributes, orderingKey, line, problems);
-    for (const problem of limitProblems(message)) problems.push(`line ${line}: ${problem}`);
+    const message = withOrderingKeyAttribute(fromJsonlRecord(value, attributes, orderingKey, line, problems));
+    for (const problem of limitProblems(asPublished(message, payloads))) problems.push(`line ${line}: ${problem}`);
     return message;
   });
   if (problems.length > 0) throw new UsageError(`${values.jsonl}: nothing was published because of ${problems.length} problem(s):\n  ${problems.slice(0, 50).join('\n  ')}`);
@@ -139,4 +146,12 @@ function readInput(path: string): Buffer {
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+/**
+ * Repeats the ordering key in the `orderingKey` attribute, which every stage carries on: the emulator's push body
+ * has no ordering key, so locally the stages restore it from there (docs/ordering.md).
+ */
+function withOrderingKeyAttribute(message: OutgoingMessage): OutgoingMessage {
+  return message.orderingKey ? { ...message, attributes: { ...message.attributes, [ATTR.orderingKey]: message.orderingKey } } : message;
 }

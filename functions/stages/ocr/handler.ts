@@ -1,7 +1,7 @@
 import type { GcsClient } from '../../models/cloud-storage';
 import { inspectImage } from '../../models/image-format';
 import type { OcrEngine } from '../../models/ocr-engine';
-import { UnsupportedContentError } from '../../runtime/errors';
+import { RetryableError, UnsupportedContentError } from '../../runtime/errors';
 import type { StageContext, StageOutput } from '../../runtime/stage-definition';
 import { MAX_TEXT_LENGTH, type TextRequest } from '../text-request';
 import type { OcrConfig } from './config';
@@ -28,10 +28,14 @@ export async function handleOcr(input: OcrInput, context: StageContext<OcrDeps>)
   try {
     result = await context.deps.ocr.recognize(bytes, { rotateDegrees });
   } catch (error) {
-    // The header looked right but Tesseract's decoder refused the file: corrupt pixel data. Nothing retrying can fix.
-    throw new UnsupportedContentError(`Tesseract could not read the ${info.format.toUpperCase()} image: ${errorText(error)}`, { cause: error });
+    // The header looked right but Tesseract's decoder (Leptonica) refused the pixel data: nothing retrying can fix.
+    if (/attempting to read image/i.test(errorText(error))) {
+      throw new UnsupportedContentError(`Tesseract could not read the ${info.format.toUpperCase()} image (${errorText(error)}); expected an uncorrupted image`, { cause: error });
+    }
+    // Anything else is the engine's trouble, not the image's: let Pub/Sub deliver it again.
+    throw new RetryableError(`OCR failed: ${errorText(error)}`, { cause: error });
   }
-  if (result.text === '') throw new UnsupportedContentError(`no text found in the ${info.format.toUpperCase()} image (${describeSize(info)})`);
+  if (result.text === '') throw new UnsupportedContentError(`no text found in the ${info.format.toUpperCase()} image (${describeSize(info)}); expected an image of printed text`);
   context.logger.info('ocr read the image', { format: info.format, characters: result.text.length, confidence: result.confidence, rotateDegrees });
   return {
     data: {

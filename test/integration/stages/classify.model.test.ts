@@ -47,6 +47,15 @@ describe('classify with the real model', () => {
     }
   });
 
+  it('labels the same tickets in capitals (as OCR often reads them) at least 90% right too', async () => {
+    // Act
+    const outputs = await Promise.all(heldOut.tickets.map((t) => handleClassify(nlpOutput(t.text.toUpperCase()), stageContext(deps))));
+
+    // Assess
+    const correct = heldOut.tickets.filter((t, i) => outputs[i]?.data.topic.label === t.label).length;
+    expect(correct / heldOut.tickets.length).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('shares model calls: 16 concurrent requests make at most 2 embedding calls', async () => {
     // Prepare
     const encoder = await loadSentenceEncoder();

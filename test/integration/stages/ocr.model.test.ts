@@ -3,7 +3,7 @@
  * back text rendered into PNGs by the test, inline and from gs://, upright and, with the real orientation stage in
  * front of it, upside down; and it refuses images it cannot read with a precise reason.
  */
-import { loadOcrEngine } from '../../../functions/models/ocr-engine';
+import { loadOcrEngine, shutdownOcrEngine } from '../../../functions/models/ocr-engine';
 import { createGcsClient } from '../../../functions/models/cloud-storage';
 import { encodePng } from '../../../functions/models/png';
 import { UnsupportedContentError } from '../../../functions/runtime/errors';
@@ -15,7 +15,9 @@ import type { OnnxDeps } from '../../../functions/stages/onnx/handler';
 import { renderTextPng } from '../../fixtures/stages/text-image';
 import { startFakeGcsDownload, type FakeGcsDownload } from '../../support/fake-gcs-download';
 import { stageContext } from '../../unit/stages/context';
+import { useNodeTypedArrays } from './node-typed-arrays';
 
+useNodeTypedArrays();
 jest.setTimeout(120_000);
 
 describe('ocr with real Tesseract', () => {
@@ -35,6 +37,7 @@ describe('ocr with real Tesseract', () => {
     if (savedHost === undefined) delete process.env['STORAGE_EMULATOR_HOST'];
     else process.env['STORAGE_EMULATOR_HOST'] = savedHost;
     await gcs?.close();
+    await shutdownOcrEngine();
   });
 
   it.each(['MY APP CRASHES ON LOGIN', 'PLEASE REFUND MY ORDER 1234', 'THE QUICK BROWN FOX JUMPS OVER THE LAZY DOG'])('reads back "%s" from an inline PNG', async (text) => {

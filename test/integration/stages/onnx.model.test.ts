@@ -14,7 +14,9 @@ import { handleOnnx } from '../../../functions/stages/onnx/handler';
 import { renderTextPng } from '../../fixtures/stages/text-image';
 import { startFakeGcsDownload, type FakeGcsDownload } from '../../support/fake-gcs-download';
 import { stageContext } from '../../unit/stages/context';
+import { useNodeTypedArrays } from './node-typed-arrays';
 
+useNodeTypedArrays();
 jest.setTimeout(60_000);
 
 const LINES = ['PAID IN FULL', 'MY APP CRASHES ON LOGIN', 'PLEASE RESET MY PASSWORD', 'INVOICE 2024'];

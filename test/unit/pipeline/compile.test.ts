@@ -43,21 +43,21 @@ describe('compileTopology of the default pipeline', () => {
 
   it('keeps the definition keys, project and prefix', () => {
     expect(topology).toMatchObject({ name: 'ai-inference', project: 'test-project', prefix: 'dev', ingress: 'requests', deadLetter: 'deadLetters', deadLetterSubscription: 'deadLetters' });
-    expect(Object.keys(topology.stages)).toEqual(['language', 'nlp']);
+    expect(Object.keys(topology.stages)).toEqual(['language', 'onnx', 'ocr', 'ocrLanguage', 'nlp', 'classify']);
   });
 
   it('gives every stage a push subscription named after its function, with the dead-letter policy', () => {
-    for (const key of ['language', 'nlp']) {
+    for (const [key, kebab] of [['language', 'language'], ['nlp', 'nlp'], ['classify', 'classify'], ['ocrLanguage', 'ocr-language']]) {
       const stage = topology.stages[key];
       const subscription = topology.subscriptions[pushSubscriptionKey(key)];
 
-      expect(stage?.functionName).toBe(`dev-ai-inference-${key}`);
+      expect(stage?.functionName).toBe(`dev-ai-inference-${kebab}`);
       expect(stage?.subscription).toBe(pushSubscriptionKey(key));
       expect(subscription).toMatchObject({
         kind: 'push',
         stage: key,
-        name: `dev-ai-inference-${key}-push`,
-        path: `projects/test-project/subscriptions/dev-ai-inference-${key}-push`,
+        name: `dev-ai-inference-${kebab}-push`,
+        path: `projects/test-project/subscriptions/dev-ai-inference-${kebab}-push`,
         deadLetterPolicy: { deadLetterTopic: 'deadLetters', deadLetterTopicName: 'dev-ai-dead-letters', maxDeliveryAttempts: 10 },
         retryPolicy: { minimumBackoff: DEFAULTS.minimumBackoff, maximumBackoff: DEFAULTS.maximumBackoff },
       });
@@ -72,7 +72,9 @@ describe('compileTopology of the default pipeline', () => {
   });
 
   it('keeps the filters of stage and pull subscriptions, and an empty filter where there is none', () => {
-    expect(topology.subscriptions['languagePush']?.filter).toBe('');
+    expect(topology.subscriptions['languagePush']?.filter).toBe('NOT hasPrefix(attributes.contentType, "image")');
+    expect(topology.subscriptions['onnxPush']?.filter).toBe('hasPrefix(attributes.contentType, "image")');
+    expect(topology.subscriptions['ocrPush']?.filter).toBe('');
     expect(topology.subscriptions['nlpPush']?.filter).toBe('attributes.lang = "en"');
     expect(topology.subscriptions['negative']?.filter).toBe('attributes.sentiment = "negative"');
     expect(topology.subscriptions['nonEnglish']?.filter).toBe('attributes:lang AND NOT attributes.lang = "en"');
@@ -91,7 +93,8 @@ describe('compileTopology of the default pipeline', () => {
       { topic: 'english', topicName: 'dev-ai-english-text', when: 'attributes.lang = "en"' },
       { topic: 'results', topicName: 'dev-ai-results', when: '' },
     ]);
-    expect(topology.stages['nlp']?.routes).toEqual([{ topic: 'results', topicName: 'dev-ai-results', when: '' }]);
+    expect(topology.stages['nlp']?.routes).toEqual([{ topic: 'englishAnalysed', topicName: 'dev-ai-english-analysed', when: '' }]);
+    expect(topology.stages['classify']?.routes).toEqual([{ topic: 'results', topicName: 'dev-ai-results', when: '' }]);
     expect(topology.stages['language']?.publishesTo).toEqual(['english', 'results', 'deadLetters']);
   });
 

@@ -14,6 +14,7 @@ const topology = compileTopology(pipeline, { project: 'test-project', prefix: 'd
 const TOPIC = {
   requests: 'dev-ai-workloads-topic',
   english: 'dev-ai-english-text',
+  englishAnalysed: 'dev-ai-english-analysed',
   results: 'dev-ai-results',
   deadLetters: 'dev-ai-dead-letters',
 } as const;
@@ -389,7 +390,7 @@ describe('createStageHandler', () => {
       expect(handle).not.toHaveBeenCalled();
     });
 
-    it('handles a message the filter lets through and routes it to results', async () => {
+    it('handles a message the filter lets through and routes it on to classification', async () => {
       // Prepare
       const { deliver, publisher, handle } = harness('nlp');
 
@@ -399,7 +400,7 @@ describe('createStageHandler', () => {
       // Assess
       expect(res.statusCode).toBe(204);
       expect(handle).toHaveBeenCalledTimes(1);
-      expect(publisher.messagesFor(TOPIC.results)[0]?.attributes).toMatchObject({ lang: 'en', stage: 'nlp' });
+      expect(publisher.messagesFor(TOPIC.englishAnalysed)[0]?.attributes).toMatchObject({ lang: 'en', stage: 'nlp' });
     });
   });
 
@@ -497,7 +498,7 @@ describe('createStageHandler', () => {
   it('refuses a stage the topology does not have', () => {
     // Prepare
     const definition: StageDefinition<ToyInput, ToyOutput, ToyDeps> = {
-      stage: 'ocr',
+      stage: 'translate',
       input: toyInput,
       expects: 'JSON {"text": string}',
       output: toyOutput,
@@ -509,6 +510,6 @@ describe('createStageHandler', () => {
     const act = () => createStageHandler(definition, { topology, publisher: new FakePublisher(), logger: createLogger({}, () => undefined), now: () => NOW });
 
     // Assess
-    expect(act).toThrow('stage "ocr" is not in the pipeline topology (stages: language, nlp)');
+    expect(act).toThrow('stage "translate" is not in the pipeline topology (stages: language, onnx, ocr, ocrLanguage, nlp, classify)');
   });
 });

@@ -1,6 +1,6 @@
 import type { OcrEngine, RecognizeOptions } from '../../../functions/models/ocr-engine';
 import { encodePng } from '../../../functions/models/png';
-import { UnsupportedContentError } from '../../../functions/runtime/errors';
+import { RetryableError, UnsupportedContentError } from '../../../functions/runtime/errors';
 import { parseOcrConfig, type OcrConfig } from '../../../functions/stages/ocr/config';
 import { handleOcr, type OcrDeps } from '../../../functions/stages/ocr/handler';
 import { ocrInputSchema, type OcrInput } from '../../../functions/stages/ocr/schema';
@@ -79,7 +79,7 @@ describe('handleOcr', () => {
     ['not an image', { image: { data: Buffer.from('plain text, no image').toString('base64') } }, fakeEngine('X'), /not a supported image/],
     ['a truncated PNG', { image: { data: png.subarray(0, 30).toString('base64') } }, fakeEngine('X'), /truncated or corrupt PNG/],
     ['an image without text', inline, fakeEngine(''), /no text found in the PNG image \(8×4\)/],
-    ['an image Tesseract cannot decode', inline, fakeEngine('', new Error('Error attempting to read image.')), /Tesseract could not read the PNG image: Error attempting to read image\./],
+    ['an image Tesseract cannot decode', inline, fakeEngine('', new Error('Error attempting to read image.')), /Tesseract could not read the PNG image \(Error attempting to read image\.\); expected an uncorrupted image/],
   ])('dead-letters %s with UnsupportedContentError', async (_name, input, engine, message) => {
     // Act
     const handling = handleOcr(input as OcrInput, stageContext(deps(engine)));
@@ -87,6 +87,12 @@ describe('handleOcr', () => {
     // Assess
     await expect(handling).rejects.toThrow(UnsupportedContentError);
     await expect(handleOcr(input as OcrInput, stageContext(deps(engine)))).rejects.toThrow(message);
+  });
+
+  it('leaves other engine failures to be retried', async () => {
+    const handling = handleOcr(inline, stageContext(deps(fakeEngine('', new Error('worker exited')))));
+    await expect(handling).rejects.toThrow(RetryableError);
+    await expect(handleOcr(inline, stageContext(deps(fakeEngine('', new Error('worker exited')))))).rejects.toThrow('OCR failed: worker exited');
   });
 
   it('refuses an image over the pixel limit before OCR', async () => {

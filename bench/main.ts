@@ -1,0 +1,202 @@
+/**
+ * `npm run bench` (`npm run bench -- --quick` for a run of a few minutes): measures, in one run,
+ *   a. each model's best raw throughput in process (batch sizes, backends, threads),
+ *   b. each stage's HTTP server under concurrent push requests, without the emulator,
+ *   c. the classify stage written the way Google's samples write a function (the baseline),
+ *   d. the text path of the pipeline through the emulator, in push and in pull delivery,
+ * and writes bench/report.json, bench/report.md and bench/chart.png, printing each target met or missed.
+ * Every load loop stops by itself (by count and by time) and sends traffic to loopback addresses only.
+ * Options: --quick, --only raw,server,baseline,pipeline (sections to run), --out DIR.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startPubSubEmulator } from '../functions/local/pubsub-emulator';
+import { compileTopology } from '../functions/pipeline/compile';
+import { pipeline } from '../functions/pipeline/definition';
+import { STAGES } from '../functions/stages';
+import { benchBaseline } from './baseline';
+import { COLOURS, renderChartPng, type BarGroup } from './chart';
+import { memoryGiB, messageBytes, stageCostPerMillion } from './cost';
+import { benchPipeline } from './pipeline';
+import { CLOUD_RUN_FUNCTIONS_TIER1, PRICES_READ_ON, PUBSUB_THROUGHPUT } from './prices';
+import { benchRawModels } from './raw-models';
+import { benchReportSchema, bestServerRun, computeTargets, describeTarget, renderMarkdown, type BenchReport, type PipelineRun, type RawModelReport, type ServerRun, type StageReport } from './report';
+import { stageSample } from './samples';
+import { benchStageServer } from './stage-server';
+
+const SECTIONS = ['raw', 'server', 'baseline', 'pipeline'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** Stages the sample-style baseline is run against (the heavy, batching one; every stage with --only baseline in a full run). */
+const BASELINE_STAGES = ['classify'] as const;
+
+function log(line: string): void {
+  process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  // Against the emulator there is no metadata server; without this the client probes for one and warns.
+  process.env['METADATA_SERVER_DETECTION'] ??= 'none';
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  const quick = values.quick;
+  const only = new Set((values.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim()));
+  for (const section of only) if (!(SECTIONS as readonly string[]).includes(section)) throw new Error(`--only ${section}: expected some of ${SECTIONS.join(', ')}`);
+  const runs = (section: Section): boolean => only.has(section);
+  const outDir = values.out ?? __dirname;
+  const started = Date.now();
+  const load = loadavg().map((v) => Math.round(v * 100) / 100);
+  log(`benchmark${quick ? ' (quick)' : ''}: ${cpus().length} CPUs, load average ${load.join(' / ')}, ${Math.round(freemem() / 2 ** 30)} GB free`);
+
+  // a. Models in process.
+  const raw: RawModelReport[] = runs('raw') ? await benchRawModels({ quick, log }) : [];
+
+  // b. Stage servers; c. the baseline.
+  const topology = compileTopology(pipeline, { project: 'bench-project' });
+  const stageKeys = Object.keys(STAGES);
+  const stages: StageReport[] = [];
+  for (const key of stageKeys) {
+    const notes: string[] = [];
+    const model = raw.find((m) => m.stages.includes(key));
+    let server: ServerRun[] | undefined;
+    let baseline: ServerRun | undefined;
+    if (!stageSample(key, 0)) notes.push('no sample input in bench/samples.ts: server not measured');
+    else {
+      if (runs('server')) {
+        try {
+          server = await benchStageServer(key, { quick, log });
+        } catch (error) {
+          notes.push(`server not measured: ${firstLine(error)}`);
+          log(`server ${key}: ${firstLine(error)}`);
+        }
+      }
+      if (runs('baseline') && ((BASELINE_STAGES as readonly string[]).includes(key) || (!quick && only.size === 1))) {
+        try {
+          baseline = await benchBaseline(key, { quick, log });
+        } catch (error) {
+          notes.push(`baseline not measured: ${firstLine(error)}`);
+          log(`baseline ${key}: ${firstLine(error)}`);
+        }
+      }
+    }
+    if (runs('raw') && !model) notes.push('no raw model benchmark for this stage (bench/raw-models.ts)');
+    const best = server ? bestServerRun({ name: key, server, notes: [] }) : undefined;
+    const compiled = topology.stages[key];
+    const sample = stageSample(key, 0);
+    const costPerMillion =
+      best && best.perSec > 0 && compiled && sample
+        ? stageCostPerMillion({
+            perSecond: best.perSec,
+            vCpu: Number(compiled.availableCpu),
+            memoryGiB: memoryGiB(compiled.availableMemory),
+            inBytes: messageBytes(sample.data, sample.attributes),
+            outBytes: best.meanPublishedBytes ?? 0,
+          })
+        : undefined;
+    stages.push({
+      name: key,
+      model: model?.model,
+      rawPerSec: model?.best?.perSec,
+      rawCpuMsPerMsg: model?.best?.cpuMsPerMsg,
+      serverPerSec: best?.perSec,
+      baselinePerSec: baseline?.perSec,
+      cpuMsPerMsg: best?.cpuMsPerMsg,
+      peakRssMb: server ? Math.max(...server.map((r) => r.peakRssMb)) : undefined,
+      server,
+      baseline,
+      costPerMillion,
+      notes,
+    });
+  }
+
+  // d. The pipeline through the emulator.
+  const messages = quick ? 200 : 2_000;
+  let push: PipelineRun | undefined;
+  let pull: PipelineRun | undefined;
+  if (runs('pipeline')) {
+    const emulator = await startPubSubEmulator({ javaOptions: '-Xmx512m' });
+    try {
+      for (const delivery of ['push', 'pull'] as const) {
+        try {
+          const run = await benchPipeline({ delivery, emulatorHost: emulator.hostPort, messages, timeoutMillis: quick ? 90_000 : 600_000, log });
+          if (delivery === 'push') push = run;
+          else pull = run;
+        } catch (error) {
+          log(`pipeline ${delivery}: ${firstLine(error)}`);
+        }
+      }
+    } finally {
+      await emulator.stop();
+    }
+  }
+  const pipelineReport: BenchReport['pipeline'] = {
+    textMessages: messages,
+    pushPerSec: push && !push.error ? push.perSec : null,
+    pullPerSec: pull && !pull.error ? pull.perSec : null,
+    push,
+    pull,
+  };
+
+  const report = benchReportSchema.parse({
+    generatedAt: new Date().toISOString(),
+    quick,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage: load },
+    prices: { readOn: PRICES_READ_ON, sources: [CLOUD_RUN_FUNCTIONS_TIER1.source, PUBSUB_THROUGHPUT.source] },
+    raw,
+    stages,
+    pipeline: pipelineReport,
+    targets: computeTargets(stages, pipelineReport),
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+  });
+  writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(outDir, 'report.md'), renderMarkdown(report));
+  writeFileSync(join(outDir, 'chart.png'), renderChartPng(`PIPELINE BENCHMARK${quick ? ' (QUICK)' : ''}`, chartPanels(report)));
+
+  log(`wrote ${join(outDir, 'report.json')}, report.md and chart.png in ${report.durationSeconds} s`);
+  process.stdout.write('\nStage        raw/s     server/s  baseline/s  server CPU ms/msg  $/million\n');
+  for (const s of report.stages) {
+    process.stdout.write(`${s.name.padEnd(12)} ${num(s.rawPerSec).padStart(8)} ${num(s.serverPerSec).padStart(10)} ${num(s.baselinePerSec).padStart(11)} ${num(s.cpuMsPerMsg).padStart(18)} ${(s.costPerMillion ? s.costPerMillion.totalUsd.toFixed(2) : '').padStart(10)}\n`);
+  }
+  process.stdout.write(`Pipeline (text path, ${messages} msgs): push ${num(pipelineReport.pushPerSec)}/s, pull ${num(pipelineReport.pullPerSec)}/s\n\nTargets:\n`);
+  for (const target of report.targets) process.stdout.write(`  ${describeTarget(target)}\n`);
+}
+
+/** The chart: per stage raw / server / baseline throughput (log scale), and the pipeline push vs pull. */
+function chartPanels(report: BenchReport) {
+  const groups: BarGroup[] = report.stages.map((stage) => ({
+    label: stage.name,
+    bars: [
+      ...(stage.rawPerSec !== undefined ? [{ label: 'raw model', value: stage.rawPerSec, colour: COLOURS.raw }] : []),
+      ...(stage.serverPerSec !== undefined ? [{ label: 'stage server', value: stage.serverPerSec, colour: COLOURS.server }] : []),
+      ...(stage.baselinePerSec !== undefined ? [{ label: 'sample-style baseline', value: stage.baselinePerSec, colour: COLOURS.baseline }] : []),
+    ],
+  }));
+  const pipelineGroups: BarGroup[] = [
+    {
+      label: 'text path',
+      bars: [
+        ...(report.pipeline.push ? [{ label: 'push', value: report.pipeline.push.perSec, colour: COLOURS.push }] : []),
+        ...(report.pipeline.pull ? [{ label: 'pull', value: report.pipeline.pull.perSec, colour: COLOURS.pull }] : []),
+      ],
+    },
+  ];
+  return [
+    { title: 'MESSAGES PER SECOND PER STAGE (LOG SCALE)', groups, logScale: true },
+    { title: `PIPELINE THROUGH THE EMULATOR, MSGS/S (${report.pipeline.textMessages} MESSAGES)`, groups: pipelineGroups },
+  ];
+}
+
+function num(value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'n/a';
+  return value >= 100 ? String(Math.round(value)) : value.toFixed(1);
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

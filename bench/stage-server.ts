@@ -1,0 +1,51 @@
+import { compileTopology } from '../functions/pipeline/compile';
+import { pipeline } from '../functions/pipeline/definition';
+import { loadServer, pushBodies, startBenchServer } from './http-load';
+import type { ServerRun } from './report';
+import { stageSample, type SampleMessage } from './samples';
+
+/** Options of `benchStageServer` and `benchBaseline`. */
+export interface ServerBenchOptions {
+  readonly quick: boolean;
+  readonly log?: (line: string) => void;
+}
+
+/** Distinct push bodies for a stage, and the push path its subscription uses; undefined for a stage without samples. */
+export function stageRequests(stageKey: string, count: number): { path: string; bodies: string[]; sample: SampleMessage } | undefined {
+  const topology = compileTopology(pipeline, { project: 'bench-project' });
+  const stage = topology.stages[stageKey];
+  const first = stageSample(stageKey, 0);
+  if (!stage || !first) return undefined;
+  const messages = Array.from({ length: count }, (_, i) => stageSample(stageKey, i) as SampleMessage);
+  const subscription = topology.subscriptions[stage.subscription];
+  return { path: stage.pushPath, bodies: pushBodies(messages, subscription?.path ?? ''), sample: first };
+}
+
+/** Connection counts tried: 1 (the emulator's push concurrency is 2), the stage's default concurrency, and more. */
+export function connectionCounts(quick: boolean): number[] {
+  return quick ? [2, 16] : [1, 2, 8, 16, 32];
+}
+
+/**
+ * A stage's HTTP server (the real push handler, functions-framework's server) under concurrent push requests,
+ * without the emulator, at several concurrency levels. Each level runs for a bounded time and request count.
+ */
+export async function benchStageServer(stageKey: string, options: ServerBenchOptions): Promise<ServerRun[]> {
+  const requests = stageRequests(stageKey, 2_000);
+  if (!requests) throw new Error(`no sample input for stage "${stageKey}" (bench/samples.ts)`);
+  const server = await startBenchServer('stage', stageKey, {});
+  const runs: ServerRun[] = [];
+  try {
+    const durationSeconds = options.quick ? 3 : 10;
+    // A short warm-up so that the first measured level does not pay for JIT and first batches.
+    await loadServer(server, { ...requests, connections: 4, durationSeconds: 1, maxRequests: 200 });
+    for (const connections of connectionCounts(options.quick)) {
+      const run = await loadServer(server, { ...requests, connections, durationSeconds, maxRequests: options.quick ? 20_000 : 200_000 });
+      options.log?.(`server ${stageKey} ×${connections}: ${run.perSec}/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${run.cpuMsPerMsg} ms CPU/msg, non-2xx ${run.non2xx}`);
+      runs.push(run);
+    }
+  } finally {
+    await server.stop();
+  }
+  return runs;
+}
