@@ -15,7 +15,7 @@ export async function benchBaseline(stageKey: string, options: ServerBenchOption
   try {
     await loadServer(server, { ...requests, connections: 4, durationSeconds: 1, maxRequests: 200 });
     let best: ServerRun | undefined;
-    for (const connections of connectionCounts(options.quick)) {
+    for (const connections of connectionCounts(options.quick, requests.concurrency)) {
       const run = await loadServer(server, { ...requests, connections, durationSeconds: options.quick ? 3 : 10, maxRequests: options.quick ? 20_000 : 200_000 });
       options.log?.(`baseline ${stageKey} ×${connections}: ${run.perSec}/s, p50 ${run.latencyMs.p50} ms, ${run.cpuMsPerMsg} ms CPU/msg, non-2xx ${run.non2xx}`);
       if (!best || run.perSec > best.perSec) best = run;

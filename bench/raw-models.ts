@@ -13,7 +13,7 @@ import { englishText, OTHER_TEXTS } from './samples';
 
 /** A configuration of a model that needs a process of its own. */
 export const processVariantSchema = z.object({
-  /** tfjs: `wasm-simd` (the default) or `wasm` (SIMD off). */
+  /** tfjs: `default` (flags untouched, as the stage runs), `wasm-simd` (SIMD build, no threads) or `wasm` (plain build). */
   backend: z.string().optional(),
   /** tfjs wasm threads (the threaded-SIMD build); onnxruntime intra-op threads to try. */
   threads: z.array(z.number().int().positive()).default([1]),
@@ -40,8 +40,9 @@ export const MODEL_BENCHES: readonly ModelBench[] = [
     model: 'use-lite',
     stages: ['classify'],
     variants: (quick) => [
-      { backend: 'wasm-simd', threads: [1], batchSizes: quick ? [1, 16, 32] : [1, 8, 16, 32, 64] },
-      { backend: 'wasm', threads: [1], batchSizes: quick ? [32] : [1, 16, 32] },
+      { backend: 'default', threads: [1], batchSizes: quick ? [1, 16, 32] : [1, 8, 16, 32, 64] },
+      { backend: 'wasm-simd', threads: [1], batchSizes: quick ? [1, 32] : [1, 16, 32] },
+      { backend: 'wasm', threads: [1], batchSizes: quick ? [1, 32] : [1, 16, 32] },
       { backend: 'wasm-simd', threads: [2], batchSizes: quick ? [32] : [16, 32, 64] },
     ],
   },
@@ -83,9 +84,11 @@ async function loadRunner(model: string, variant: ProcessVariant, threads: numbe
     case 'use-lite': {
       // The backend's flags must be set before tfjs initialises it, which the encoder's first load does.
       const tf = requireHere('@energetic-ai/core') as { env(): { set(flag: string, value: boolean): void }; setThreadsCount(n: number): void; getBackend(): string };
-      tf.env().set('WASM_HAS_SIMD_SUPPORT', variant.backend !== 'wasm');
-      if (threads > 1) tf.setThreadsCount(threads);
-      else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      if (variant.backend !== 'default') {
+        tf.env().set('WASM_HAS_SIMD_SUPPORT', variant.backend !== 'wasm');
+        if (threads > 1) tf.setThreadsCount(threads);
+        else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      }
       const { loadSentenceEncoder } = await import('../functions/models/sentence-encoder');
       const encoder = await loadSentenceEncoder();
       return async (offset, size) => {
@@ -224,7 +227,7 @@ export interface RawBenchOptions {
 /** Measures every model in every configuration, one child process at a time (so they do not share the cores). */
 export async function benchRawModels(options: RawBenchOptions): Promise<RawModelReport[]> {
   const reports: RawModelReport[] = [];
-  const durationMillis = options.quick ? 1_500 : 5_000;
+  const durationMillis = options.quick ? 2_500 : 6_000;
   for (const bench of MODEL_BENCHES.filter((m) => !options.models || options.models.includes(m.model))) {
     const runs: RawRun[] = [];
     let loadMs: number | undefined;

@@ -152,7 +152,7 @@ export function computeTargets(stages: readonly StageReport[], pipeline: BenchRe
     value: serverVsRaw,
     threshold: 0.8,
     met: judge(serverVsRaw, 'min', 0.8),
-    detail: `server ${fmt(classify?.serverPerSec)}/s vs raw ${fmt(classify?.rawPerSec)}/s`,
+    detail: `server ${fmt(classify?.serverPerSec)}/s vs raw ${fmt(classify?.rawPerSec)}/s; per CPU-second ${fmt(perCpuSecond(classify?.cpuMsPerMsg))} vs ${fmt(perCpuSecond(classify?.rawCpuMsPerMsg))} = ${fmt(ratio(perCpuSecond(classify?.cpuMsPerMsg), perCpuSecond(classify?.rawCpuMsPerMsg)))}`,
   });
   for (const name of LIGHT_STAGES) {
     const stage = byName.get(name);
@@ -186,7 +186,7 @@ export function computeTargets(stages: readonly StageReport[], pipeline: BenchRe
     value: vsBaseline,
     threshold: 2,
     met: judge(vsBaseline, 'min', 2),
-    detail: `stage ${fmt(classify?.serverPerSec)}/s vs baseline ${fmt(classify?.baselinePerSec)}/s`,
+    detail: `stage ${fmt(classify?.serverPerSec)}/s vs baseline ${fmt(classify?.baselinePerSec)}/s; per CPU-second ${fmt(perCpuSecond(classify?.cpuMsPerMsg))} vs ${fmt(perCpuSecond(classify?.baseline?.cpuMsPerMsg))} = ${fmt(ratio(perCpuSecond(classify?.cpuMsPerMsg), perCpuSecond(classify?.baseline?.cpuMsPerMsg)))}`,
   });
   return targets;
 }
@@ -215,20 +215,22 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('## Targets', '');
   for (const target of report.targets) lines.push(`- ${describeTarget(target)}`);
   lines.push('', '## Stages', '');
-  lines.push('| stage | model | raw msgs/s | server msgs/s | baseline msgs/s | raw CPU ms/msg | server CPU ms/msg | server p50 / p95 / p99 ms | peak RSS MB | $ per million |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('| stage | model | raw msgs/s | server msgs/s | baseline msgs/s | raw CPU ms/msg | server CPU ms/msg | baseline CPU ms/msg | server p50 / p95 / p99 ms | peak RSS MB | $ per million |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const stage of report.stages) {
     const best = bestServerRun(stage);
     lines.push(
-      `| ${stage.name} | ${stage.model ?? ''} | ${fmt(stage.rawPerSec)} | ${fmt(stage.serverPerSec)} | ${fmt(stage.baselinePerSec)} | ${fmt(stage.rawCpuMsPerMsg)} | ${fmt(stage.cpuMsPerMsg)} | ${best ? `${best.latencyMs.p50} / ${best.latencyMs.p95} / ${best.latencyMs.p99}` : ''} | ${fmt(stage.peakRssMb)} | ${stage.costPerMillion ? stage.costPerMillion.totalUsd.toFixed(2) : ''} |`,
+      `| ${stage.name} | ${stage.model ?? ''} | ${fmt(stage.rawPerSec)} | ${fmt(stage.serverPerSec)} | ${fmt(stage.baselinePerSec)} | ${fmt(stage.rawCpuMsPerMsg)} | ${fmt(stage.cpuMsPerMsg)} | ${fmt(stage.baseline?.cpuMsPerMsg)} | ${best ? `${best.latencyMs.p50} / ${best.latencyMs.p95} / ${best.latencyMs.p99}` : ''} | ${fmt(stage.peakRssMb)} | ${stage.costPerMillion ? stage.costPerMillion.totalUsd.toFixed(2) : ''} |`,
     );
   }
   const notes = report.stages.flatMap((s) => s.notes.map((n) => `- ${s.name}: ${n}`));
   if (notes.length > 0) lines.push('', ...notes);
   lines.push('', '## Models in process (every configuration tried)', '');
-  lines.push('| model | variant | msgs/s | CPU ms/msg | messages | note |', '|---|---|---|---|---|---|');
+  lines.push('| model | variant | msgs/s | msgs per CPU-second | CPU ms/msg | messages | note |', '|---|---|---|---|---|---|---|');
   for (const model of report.raw) {
-    for (const run of model.runs) lines.push(`| ${model.model} | ${run.variant} | ${fmt(run.perSec)} | ${fmt(run.cpuMsPerMsg)} | ${run.messages} | ${run.error ?? (run === model.best ? 'best' : '')} |`);
+    for (const run of model.runs) {
+      lines.push(`| ${model.model} | ${run.variant} | ${fmt(run.perSec)} | ${fmt(perCpuSecond(run.cpuMsPerMsg))} | ${fmt(run.cpuMsPerMsg)} | ${run.messages} | ${run.error ?? (run.variant === model.best?.variant ? 'best' : '')} |`);
+    }
   }
   lines.push('', '## Pipeline through the emulator', '');
   lines.push('| delivery | messages | received | msgs/s end to end | msgs/s steady | p50 / p95 / p99 ms | CPU ms/msg (all stages) | peak RSS MB (all stages) | start-up s |', '|---|---|---|---|---|---|---|---|---|');
@@ -238,6 +240,14 @@ export function renderMarkdown(report: BenchReport): string {
   }
   lines.push('', `Prices read ${report.prices.readOn}: ${report.prices.sources.join(', ')}. See docs/benchmark.md for the method.`, '');
   return lines.join('\n');
+}
+
+/**
+ * Messages per second of CPU (1000 / CPU ms per message): the throughput one fully available core would give.
+ * Steadier than msgs/s on a shared machine, where the share of the cores a process gets changes from run to run.
+ */
+export function perCpuSecond(cpuMsPerMsg: number | undefined): number | undefined {
+  return cpuMsPerMsg !== undefined && cpuMsPerMsg > 0 ? Math.round((1000 / cpuMsPerMsg) * 10) / 10 : undefined;
 }
 
 /** The server run with the highest throughput. */

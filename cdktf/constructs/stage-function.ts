@@ -80,6 +80,8 @@ export class StageFunction extends Construct {
         runtime: INFRA_DEFAULTS.runtime,
         entryPoint: stage.entryPoint,
         source: { storageSource: { bucket: config.sourceBucket, object: config.sourceObject } },
+        // onnxruntime-node's install step would download CUDA providers, useless on Cloud Functions (no GPU).
+        environmentVariables: { ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip' },
       },
       serviceConfig: {
         availableMemory: stage.availableMemory,

@@ -1,7 +1,7 @@
 import type { Outcome } from '../runtime/outcome';
 import type { ReceivedMessage } from '../runtime/received-message';
 import { logProcessed } from '../runtime/stage-handler';
-import type { StageProcessor } from '../runtime/stage-processor';
+import type { Processed, StageProcessor } from '../runtime/stage-processor';
 
 /** What the worker tells Pub/Sub about a message once it is done with it. */
 export type Settlement = 'ack' | 'nack';
@@ -116,18 +116,19 @@ export function startPullWorker(processor: StageProcessor, source: PullSource, o
   const handle = async (pulled: PulledMessage): Promise<void> => {
     const started = nowMillis();
     const message = toReceivedMessage(pulled, options);
-    let settlement: Settlement = 'nack';
+    let processed: Processed | undefined;
     try {
-      const processed = await processor.process(message);
-      counts[processed.outcome] += 1;
-      settlement = SETTLEMENT_FOR_OUTCOME[processed.outcome];
-      logProcessed(processor, options.project, message, processed, nowMillis() - started);
+      processed = await processor.process(message);
     } catch (error) {
       // `process` maps every failure to an outcome; if it throws anyway, redeliver rather than lose the message.
       counts.failed += 1;
       processor.logger.error(`processing ${message.messageId} failed unexpectedly: ${String(error)}`, { messageId: message.messageId, outcome: 'retry', error });
+      pulled.nack();
+      return;
     }
-    if (settlement === 'ack') pulled.ack();
+    counts[processed.outcome] += 1;
+    logProcessed(processor, options.project, message, processed, nowMillis() - started);
+    if (SETTLEMENT_FOR_OUTCOME[processed.outcome] === 'ack') pulled.ack();
     else pulled.nack();
   };
 

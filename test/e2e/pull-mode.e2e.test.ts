@@ -36,9 +36,8 @@ function buildCases(): Case[] {
     const sample = texts.otherLanguages[i % texts.otherLanguages.length]!;
     add(json({ text: sample.text, metadata: { n: i } }), { kind: 'result', lang: sample.lang });
   }
-  // Bad inputs differ by a trailing space or index so that content-based deduplication keeps each one.
-  for (let i = 0; i < 10; i += 1) add(Buffer.from(`${texts.malformedJson[i % texts.malformedJson.length]!}${' '.repeat(i)}`), { kind: 'dead', reason: 'INVALID_JSON' });
-  for (let i = 0; i < 10; i += 1) add(json({ ...(texts.wrongSchema[i % texts.wrongSchema.length] as object), n: i }), { kind: 'dead', reason: 'INVALID_INPUT' });
+  for (let i = 0; i < 10; i += 1) add(Buffer.from(texts.malformedJson[i % texts.malformedJson.length]!), { kind: 'dead', reason: 'INVALID_JSON' });
+  for (let i = 0; i < 10; i += 1) add(json(texts.wrongSchema[i % texts.wrongSchema.length]), { kind: 'dead', reason: 'INVALID_INPUT' });
   for (let i = 0; i < 10; i += 1) add(Buffer.alloc(0), { kind: 'dead', reason: 'EMPTY_DATA' });
   return cases;
 }
@@ -82,7 +81,9 @@ describe('the local pipeline in pull delivery, end to end', () => {
       timeoutMillis: 180_000,
       settleMillis: 3_000,
     });
-    await Promise.all(cases.map((c) => ingress.publishMessage({ data: c.data, attributes: { [ATTR.correlationId]: c.correlationId } })));
+    // Each message its own idempotency key: identical bodies (the empty ones) are distinct requests here, which
+    // content-based deduplication would otherwise merge into one.
+    await Promise.all(cases.map((c) => ingress.publishMessage({ data: c.data, attributes: { [ATTR.correlationId]: c.correlationId, [ATTR.idempotencyKey]: c.correlationId } })));
     const received = await collecting;
 
     // Assess: none lost, none duplicated, each where it belongs.
