@@ -26,6 +26,8 @@ export interface LocalPipelineOptions {
   readonly definition?: PipelineDefinition;
   /** Receives every line the emulator and the stage servers print. */
   readonly echo?: (source: string, line: string) => void;
+  /** Extra environment for the stage servers and workers (e.g. PIPELINE_FAULTS in fault-injection runs). */
+  readonly stageEnv?: Readonly<Record<string, string>>;
   /**
    * `push` (default): one functions-framework server per stage behind a push subscription. `pull`: one pull worker
    * process per stage streaming its pull subscription (docs/delivery-modes.md).
@@ -55,6 +57,11 @@ export interface LocalPipeline {
   readonly startupMillis: number;
   /** Stops every process this runner started (stage servers, then the emulator if it started it). */
   stop(): Promise<void>;
+  /**
+   * Kills a stage's server with SIGKILL, as a crash would, and starts it again on the same port after
+   * `downMillis` (push deliveries fail meanwhile and are retried by Pub/Sub). For fault-injection runs.
+   */
+  crashAndRestartStage(stageKey: string, downMillis?: number): Promise<void>;
 }
 
 /**
@@ -110,6 +117,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // Large payloads by reference in .local/claim-check, unless CLAIM_CHECK_BUCKET or CLAIM_CHECK_DIR is set.
       ...localClaimCheckEnv(process.env),
       ...(firestoreHostPort ? { FIRESTORE_EMULATOR_HOST: firestoreHostPort } : {}),
+      ...options.stageEnv,
     };
     const results = await Promise.allSettled([
       emulatorReady,
@@ -150,7 +158,21 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       const failedWorker = launched.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failedWorker) throw failedWorker.reason;
     }
-    return { topology, emulator: emulator as EmulatorHandle, firestore, servers, workers, startupMillis: Date.now() - started, stop: stopAll };
+    const crashAndRestartStage = async (stageKey: string, downMillis = 0): Promise<void> => {
+      const index = servers.findIndex((server) => server.stage === stageKey);
+      const server = servers[index];
+      const stage = topology.stages[stageKey];
+      if (!server || !stage) throw new Error(`no running server for stage "${stageKey}" (push delivery only)`);
+      try {
+        process.kill(-server.process.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      await server.process.exited;
+      await new Promise((resolve) => setTimeout(resolve, downMillis));
+      servers[index] = await startStageServer({ stage, port: server.port, env, echo: options.echo ? (line) => options.echo?.(stage.key, line) : undefined });
+    };
+    return { topology, emulator: emulator as EmulatorHandle, firestore, servers, workers, startupMillis: Date.now() - started, stop: stopAll, crashAndRestartStage };
   } catch (error) {
     await stopAll();
     throw error;

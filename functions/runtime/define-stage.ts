@@ -5,6 +5,7 @@ import { createIdempotencyStore, leaseMillisFromTopology, parseIdempotencyConfig
 import { compileTopology } from '../pipeline/compile';
 import { pipeline } from '../pipeline/definition';
 import { parseRuntimeEnv } from './environment';
+import { parseFaults, withFaults } from './faults';
 import { lazy } from './lazy';
 import { createLogger } from './logger';
 import { createPubSubPublisher } from './publisher';
@@ -39,7 +40,8 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv): StageRuntime {
  * importing every stage's module costs nothing and a misconfigured deployment fails with a clear message).
  */
 export function defineStage<In, Out, Deps>(definition: StageDefinition<In, Out, Deps>): StageHandler {
-  const handler = lazy(async () => createStageHandler(definition, runtimeFromEnv(process.env)));
+  // PIPELINE_FAULTS injects failures for resilience tests; unset in every real deployment.
+  const handler = lazy(async () => createStageHandler(withFaults(definition, parseFaults(process.env['PIPELINE_FAULTS'])), runtimeFromEnv(process.env)));
   const http = async (req: Request, res: Response): Promise<void> => (await handler())(req, res);
   return Object.assign(http, { warmUp: async () => (await handler()).warmUp() });
 }

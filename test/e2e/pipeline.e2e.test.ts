@@ -9,6 +9,7 @@ import { startLocalPipeline, type LocalPipeline } from '../../functions/local/ru
 import { ATTR } from '../../functions/pipeline/attributes';
 import { collectMany, type Collected } from '../support/collect';
 import { emulatorClient, emulatorHost, uniqueProject } from '../support/emulator';
+import { firestoreEmulatorHost } from '../support/firestore';
 import texts from '../fixtures/e2e/texts.json';
 import { renderTextPng } from '../fixtures/stages/text-image';
 
@@ -78,7 +79,7 @@ describe('the local pipeline, end to end', () => {
   let pubsub: PubSub;
 
   beforeAll(async () => {
-    local = await startLocalPipeline({ project: uniqueProject('e2e'), emulatorHost: emulatorHost() });
+    local = await startLocalPipeline({ project: uniqueProject('e2e'), emulatorHost: emulatorHost(), firestoreHost: firestoreEmulatorHost() });
     pubsub = emulatorClient(local.topology.project);
   });
 
@@ -102,7 +103,13 @@ describe('the local pipeline, end to end', () => {
       timeoutMillis: 120_000,
       settleMillis: 3_000,
     });
-    await Promise.all(cases.map((c) => ingress.publishMessage({ data: c.data, attributes: { ...c.attributes, [ATTR.correlationId]: c.correlationId } })));
+    // Each case is its own request (several bad inputs share a body): give each its own idempotency key, or the
+    // content-based deduplication would rightly treat equal bodies as one request.
+    await Promise.all(
+      cases.map((c) =>
+        ingress.publishMessage({ data: c.data, attributes: { ...c.attributes, [ATTR.correlationId]: c.correlationId, [ATTR.idempotencyKey]: c.correlationId } }),
+      ),
+    );
     const received = await collecting;
     const finalResults = received.filter((m) => m.subscription === resultsName);
     const finalDead = received.filter((m) => m.subscription === deadName);

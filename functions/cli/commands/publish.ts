@@ -20,10 +20,12 @@ Publishes to the pipeline's ingress topic and prints the message ids as JSON.
   --jsonl PATH            publish one message per line; a line is the data, or an envelope
                           {"data": ..., "attributes": {...}, "orderingKey": "..."}
   --attr key=value        set an attribute (repeatable), e.g. --attr correlationId=order-17
-  --ordering-key KEY      publish with this ordering key
+  --ordering-key KEY      publish with this ordering key (also set as the orderingKey attribute: docs/ordering.md)
   --topic KEY             topic key from the pipeline definition (default: the ingress topic)
   --cloud                 publish to Google Cloud instead of the emulator (uses ADC)
   --project ID, --prefix P  override GOOGLE_CLOUD_PROJECT / PIPELINE_PREFIX
+A payload over CLAIM_CHECK_THRESHOLD_BYTES (512 KiB) goes by reference when CLAIM_CHECK_BUCKET or CLAIM_CHECK_DIR is
+set, or when publishing to a running \`npm start\` (docs/claim-check.md); without a store, over 10 MB is refused.
 `;
 
 const OPTIONS = {

@@ -1,0 +1,133 @@
+/**
+ * The fault-injection run: 2,000 messages through the local pipeline while
+ *   - the nlp stage's server is killed (SIGKILL) mid-run and restarted,
+ *   - the nlp stage fails 10% of its deliveries with a retryable error (PIPELINE_FAULTS),
+ *   - 2% of the messages are poison (malformed JSON, wrong schema, empty data).
+ * At the end every message must be accounted for exactly once: one result per correlationId, or one dead letter
+ * with its reason. Bounded: publishing is finite and collection stops at a deadline.
+ */
+import type { PubSub } from '@google-cloud/pubsub';
+import { startLocalPipeline, type LocalPipeline } from '../../functions/local/runner';
+import { ATTR } from '../../functions/pipeline/attributes';
+import { collectMany, type Collected } from '../support/collect';
+import { emulatorClient, emulatorHost, uniqueProject } from '../support/emulator';
+import { firestoreEmulatorHost } from '../support/firestore';
+import texts from '../fixtures/e2e/texts.json';
+
+jest.setTimeout(600_000);
+
+const TOTAL = 2_000;
+const CRASHED_STAGE = 'nlp';
+const FAULTY_STAGE = 'nlp';
+
+type Kind = 'result' | 'dead';
+
+interface Case {
+  readonly correlationId: string;
+  readonly data: Buffer;
+  readonly kind: Kind;
+}
+
+/** Every 50th message is poison (2%); the rest alternate English and other languages. */
+function buildCases(): Case[] {
+  const poison = [Buffer.from('{not json'), Buffer.from(JSON.stringify({ body: 'wrong field' })), Buffer.alloc(0)];
+  return Array.from({ length: TOTAL }, (_, i) => {
+    const correlationId = `fault-${i}`;
+    if (i % 50 === 49) return { correlationId, data: poison[i % poison.length] as Buffer, kind: 'dead' as const };
+    const english = [...texts.englishPositive, ...texts.englishNegative];
+    const text = i % 2 === 0 ? english[i % english.length] : texts.otherLanguages[i % texts.otherLanguages.length]!.text;
+    return { correlationId, data: Buffer.from(JSON.stringify({ text, id: correlationId })), kind: 'result' as const };
+  });
+}
+
+describe('fault injection', () => {
+  let local: LocalPipeline;
+  let pubsub: PubSub;
+  const outcomes = new Map<string, number>();
+
+  beforeAll(async () => {
+    local = await startLocalPipeline({
+      project: uniqueProject('faults'),
+      emulatorHost: emulatorHost(),
+      firestoreHost: firestoreEmulatorHost(),
+      stageEnv: { PIPELINE_FAULTS: JSON.stringify({ [FAULTY_STAGE]: { retryableRate: 0.1 } }) },
+      // Count what the stages did, from their structured log lines.
+      echo: (_source, line) => {
+        if (!line.startsWith('{')) return;
+        try {
+          const outcome = (JSON.parse(line) as { outcome?: string }).outcome;
+          if (outcome) outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+        } catch {
+          // Not a log entry.
+        }
+      },
+    });
+    pubsub = emulatorClient(local.topology.project);
+  });
+
+  afterAll(async () => {
+    await pubsub?.close();
+    await local?.stop();
+  });
+
+  it('accounts for all 2,000 messages exactly once through a crash, 10% transient failures and 2% poison', async () => {
+    // Prepare
+    const cases = buildCases();
+    const byCorrelation = new Map(cases.map((c) => [c.correlationId, c]));
+    const ingress = pubsub.topic(local.topology.topics[local.topology.ingress]!.name, { batching: { maxMessages: 100, maxMilliseconds: 10 } });
+    const resultsName = local.topology.subscriptions['results']!.name;
+    const deadName = local.topology.subscriptions[local.topology.deadLetterSubscription]!.name;
+    const seen = new Set<string>();
+    let crashed: Promise<void> | undefined;
+
+    // Act: publish everything; crash the stage once a quarter of the messages have come out the other end.
+    const collecting = collectMany(pubsub, [resultsName, deadName], {
+      until: (received: readonly Collected[]) => {
+        const last = received[received.length - 1];
+        if (last) seen.add(last.attributes[ATTR.correlationId] ?? '');
+        if (!crashed && seen.size >= TOTAL / 4) crashed = local.crashAndRestartStage(CRASHED_STAGE, 1_000);
+        return seen.size >= TOTAL;
+      },
+      timeoutMillis: 480_000,
+      settleMillis: 5_000,
+    });
+    for (let start = 0; start < cases.length; start += 200) {
+      await Promise.all(
+        cases.slice(start, start + 200).map((c) =>
+          ingress.publishMessage({ data: c.data, attributes: { [ATTR.correlationId]: c.correlationId, [ATTR.idempotencyKey]: c.correlationId } }),
+        ),
+      );
+    }
+    const received = await collecting;
+    await crashed;
+
+    // Assess
+    const counts = new Map<string, number>();
+    for (const m of received) {
+      const id = m.attributes[ATTR.correlationId] ?? '<missing>';
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    const results = received.filter((m) => m.subscription === resultsName);
+    const dead = received.filter((m) => m.subscription === deadName);
+    const lost = cases.filter((c) => !counts.has(c.correlationId)).map((c) => c.correlationId);
+    const duplicated = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+    const misplaced = [...results.filter((m) => byCorrelation.get(m.attributes[ATTR.correlationId]!)?.kind !== 'result'), ...dead.filter((m) => byCorrelation.get(m.attributes[ATTR.correlationId]!)?.kind !== 'dead')];
+    const report = {
+      published: cases.length,
+      results: results.length,
+      deadLetters: dead.length,
+      duplicatesSuppressed: outcomes.get('duplicate') ?? 0,
+      retriedDeliveries: outcomes.get('retry') ?? 0,
+      lost: lost.length,
+      duplicated: duplicated.length,
+      misplaced: misplaced.length,
+    };
+    process.stdout.write(`fault-injection run: ${JSON.stringify(report)}\n`);
+    expect({ lost, duplicated, misplaced: misplaced.map((m) => m.attributes[ATTR.correlationId]) }).toEqual({ lost: [], duplicated: [], misplaced: [] });
+    expect(report.results + report.deadLetters).toBe(TOTAL);
+    expect(report.deadLetters).toBe(cases.filter((c) => c.kind === 'dead').length);
+    for (const letter of dead) expect(letter.attributes[ATTR.dlqReason]).toMatch(/^(INVALID_JSON|INVALID_INPUT|EMPTY_DATA)$/);
+    // The injected faults really happened.
+    expect(report.retriedDeliveries).toBeGreaterThan(0);
+  });
+});
