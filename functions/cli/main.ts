@@ -2,6 +2,7 @@
  * The command line: `aipipe <command> [options]` (also `npm run cli -- <command>`).
  * Exit codes: 0 success, 1 the command failed, 2 it was called wrongly.
  */
+import { existsSync } from 'node:fs';
 import { PipelineError } from '../runtime/errors';
 import { dlqCommand, DLQ_USAGE } from './commands/dlq';
 import { publishCommand, PUBLISH_USAGE } from './commands/publish';
@@ -58,6 +59,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // Like npm start, read .env from the working directory; real environment variables win.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   void runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -4,7 +4,8 @@
  */
 export function createLineEcho(format: 'pretty' | 'json'): (source: string, line: string) => void {
   return (source, line) => {
-    if (source === 'emulator') return; // The emulator's own chatter is noise; errors surface through the clients.
+    // The emulators' own chatter is noise; their failures surface through the clients and the start-up checks.
+    if (source === 'emulator' || source === 'firestore') return;
     if (format === 'json' || !line.startsWith('{')) {
       process.stdout.write(`[${source}] ${line}\n`);
       return;
