@@ -27,7 +27,7 @@ export function describeLocalPipeline(local: LocalPipeline): string {
     '',
     `Publish (another terminal):  npm run cli -- publish "I love this, it works perfectly"`,
     `Watch results:               npm run cli -- tail results`,
-    `Watch dead letters:          npm run cli -- tail ${topology.deadLetterSubscription} --no-ack`,
+    `Dead letters:                npm run cli -- dlq list   (replay: dlq replay --all)`,
     `Other clients:               export PUBSUB_EMULATOR_HOST=${local.emulator.hostPort}   (topic ${ingress?.name})`,
     'Stop with Ctrl-C.',
   );

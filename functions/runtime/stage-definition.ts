@@ -31,6 +31,11 @@ export interface StageDefinition<In, Out, Deps> {
   /** A human description of the expected input, used in error messages (e.g. `JSON {"text": string}`). */
   readonly expects: string;
   readonly output: z.ZodType<Out>;
+  /**
+   * Checks the message's attributes before its data is decoded (e.g. its content type) and says why the stage can
+   * never handle it, or returns undefined. A problem dead-letters the message as UNSUPPORTED_CONTENT.
+   */
+  readonly contentProblem?: (attributes: Readonly<Record<string, string>>) => string | undefined;
   /** Loads models and clients; called once per instance and shared by concurrent requests. */
   readonly loadDependencies: () => Promise<Deps>;
   readonly handle: (input: In, context: StageContext<Deps>) => Promise<StageOutput<Out>> | StageOutput<Out>;

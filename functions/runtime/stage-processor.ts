@@ -4,7 +4,7 @@ import type { CompiledStage, CompiledTopology } from '../pipeline/topology';
 import { carriedAttributes } from './carried-attributes';
 import { buildDeadLetter } from './dead-letter';
 import { decodePayload } from './decode';
-import { InvalidOutputError, NoRouteError, PublishError, RetryableError } from './errors';
+import { InvalidOutputError, NoRouteError, PublishError, RetryableError, UnsupportedContentError } from './errors';
 import { noIdempotency, noPayloadStore, type IdempotencyStore, type PayloadStore } from './hooks';
 import { idempotencyKey } from './idempotency-key';
 import { lazy } from './lazy';
@@ -103,6 +103,8 @@ export function createStageProcessor<In, Out, Deps>(definition: StageDefinition<
       return { outcome: 'retry', fields: { correlationId, idempotencyKey: key, errorCode: 'IN_PROGRESS', error: 'another delivery of this message is being processed' } };
     }
     try {
+      const contentProblem = definition.contentProblem?.(message.attributes);
+      if (contentProblem) throw new UnsupportedContentError(contentProblem);
       const input = decodePayload(message.data, definition.input, definition.expects);
       const deps = await loadDependencies().catch((error: unknown) => {
         throw new RetryableError(`stage ${stage.key} could not load its dependencies: ${(error as Error).message}`, { cause: error });

@@ -1,5 +1,6 @@
 import { ATTR } from '../../pipeline/attributes';
 import type { LanguageIdentifier } from '../../models/language-identifier';
+
 import type { StageContext, StageOutput } from '../../runtime/stage-definition';
 import type { TextRequest } from '../text-request';
 import type { LanguageOutput } from './schema';

@@ -1,5 +1,7 @@
 import { loadLanguageIdentifier } from '../../models/language-identifier';
 import type { StageDefinition } from '../../runtime/stage-definition';
+import { ATTR } from '../../pipeline/attributes';
+import { textContentTypeProblem } from '../content-types';
 import { TEXT_REQUEST_EXPECTS, textRequestSchema, type TextRequest } from '../text-request';
 import { handleLanguage, type LanguageDeps } from './handler';
 import { languageOutputSchema, type LanguageOutput } from './schema';
@@ -10,6 +12,8 @@ export const languageStage: StageDefinition<TextRequest, LanguageOutput, Languag
   input: textRequestSchema,
   expects: TEXT_REQUEST_EXPECTS,
   output: languageOutputSchema,
+  // Everything that is not an image comes here: refuse what is neither text nor text read from an image.
+  contentProblem: (attributes) => textContentTypeProblem(attributes[ATTR.contentType]),
   loadDependencies: async () => ({ identifier: await loadLanguageIdentifier() }),
   handle: handleLanguage,
 };
