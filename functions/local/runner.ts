@@ -57,11 +57,6 @@ export interface LocalPipeline {
   readonly startupMillis: number;
   /** Stops every process this runner started (stage servers, then the emulator if it started it). */
   stop(): Promise<void>;
-  /**
-   * Kills a stage's server with SIGKILL, as a crash would, and starts it again on the same port after
-   * `downMillis` (push deliveries fail meanwhile and are retried by Pub/Sub). For fault-injection runs.
-   */
-  crashAndRestartStage(stageKey: string, downMillis?: number): Promise<void>;
 }
 
 /**
@@ -158,21 +153,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       const failedWorker = launched.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failedWorker) throw failedWorker.reason;
     }
-    const crashAndRestartStage = async (stageKey: string, downMillis = 0): Promise<void> => {
-      const index = servers.findIndex((server) => server.stage === stageKey);
-      const server = servers[index];
-      const stage = topology.stages[stageKey];
-      if (!server || !stage) throw new Error(`no running server for stage "${stageKey}" (push delivery only)`);
-      try {
-        process.kill(-server.process.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-      await server.process.exited;
-      await new Promise((resolve) => setTimeout(resolve, downMillis));
-      servers[index] = await startStageServer({ stage, port: server.port, env, echo: options.echo ? (line) => options.echo?.(stage.key, line) : undefined });
-    };
-    return { topology, emulator: emulator as EmulatorHandle, firestore, servers, workers, startupMillis: Date.now() - started, stop: stopAll, crashAndRestartStage };
+    return { topology, emulator: emulator as EmulatorHandle, firestore, servers, workers, startupMillis: Date.now() - started, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
