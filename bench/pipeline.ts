@@ -73,7 +73,7 @@ export async function benchPipeline(options: PipelineBenchOptions): Promise<Pipe
   const pids = [...local.servers.map((s) => s.process.pid), ...local.workers.map((w) => w.process.pid)];
   try {
     const { topology } = local;
-    const results = pubsub.subscription(topology.subscriptions['results']?.name ?? '', { flowControl: { maxMessages: 1000 } });
+    const results = pubsub.subscription(topology.subscriptions[topology.resultsSubscription ?? '']?.name ?? '', { flowControl: { maxMessages: 1000 } });
     const dead = pubsub.subscription(topology.subscriptions[topology.deadLetterSubscription]?.name ?? '', { flowControl: { maxMessages: 1000 } });
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];

@@ -15,6 +15,7 @@ import * as functions from '@google-cloud/functions-framework';
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { compileTopology } from '../functions/pipeline/compile';
+import type { CompiledRoute } from '../functions/pipeline/topology';
 import { pipeline } from '../functions/pipeline/definition';
 import { createLogger } from '../functions/runtime/logger';
 import type { OutgoingMessage } from '../functions/runtime/limits';
@@ -65,7 +66,8 @@ async function main(): Promise<void> {
     functions.http(target, handler);
   } else {
     const deps = await definition.loadDependencies();
-    const resultTopic = stage.routes[stage.routes.length - 1]?.topicName ?? 'results';
+    // compileTopology guarantees a last route without a condition: where the samples would publish everything.
+    const resultTopic = (stage.routes[stage.routes.length - 1] as CompiledRoute).topicName;
     const logger = createLogger();
     // As in the samples: decode the message, call the model, publish the result, log a line. No schema, no filter,
     // no dead-letter handling (a bad message throws, and the framework answers 500).

@@ -60,10 +60,20 @@ export function serviceAccountId(functionName: string, role: string): string {
  * `<project>-<prefix>-<pipeline>-source`.
  */
 export function sourceBucketName(project: string, prefix: string, pipelineName: string): string {
+  return bucketName(project, prefix, pipelineName, 'source');
+}
+
+/** The claim-check bucket's name: `<project>-<prefix>-<pipeline>-claims`. */
+export function claimCheckBucketName(project: string, prefix: string, pipelineName: string): string {
+  return bucketName(project, prefix, pipelineName, 'claims');
+}
+
+/** `<project>-<prefix>-<pipeline>-<suffix>`, made valid and at most 63 characters. */
+function bucketName(project: string, prefix: string, pipelineName: string, suffix: string): string {
   const base = slug([project, prefix, pipelineName].filter(Boolean).join('-'));
   // Cloud Storage refuses names that start with "goog" or contain "google".
   const safe = base.replace(/google/g, 'g00gle').replace(/^goog/, 'g00g');
-  return fit(safe, 'source', BUCKET_NAME_MAX);
+  return fit(safe, suffix, BUCKET_NAME_MAX);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Message } from '@google-cloud/pubsub';
-import { ATTR } from '../pipeline/attributes';
+import { ATTR, PUBSUB_DEAD_LETTER_ATTR } from '../pipeline/attributes';
 
 /** A received message as `tail --json` prints it: one JSON object per line. */
 export interface TailRecord {
@@ -44,8 +44,8 @@ export function formatReadable(record: TailRecord): string {
   const a = record.attributes;
   const time = record.publishTime.slice(11, 23);
   const corr = a[ATTR.correlationId] ? ` ${a[ATTR.correlationId]}` : '';
-  if (a[ATTR.dlqReason] || a['CloudPubSubDeadLetterSourceDeliveryCount']) {
-    const reason = a[ATTR.dlqReason] ?? `retries exhausted after ${a['CloudPubSubDeadLetterSourceDeliveryCount']} deliveries`;
+  if (a[ATTR.dlqReason] || a[PUBSUB_DEAD_LETTER_ATTR.deliveryCount]) {
+    const reason = a[ATTR.dlqReason] ?? `retries exhausted after ${a[PUBSUB_DEAD_LETTER_ATTR.deliveryCount]} deliveries`;
     return `${time}${corr} DEAD-LETTER ${reason}${a[ATTR.dlqStage] ? ` at ${a[ATTR.dlqStage]}` : ''}: ${a[ATTR.dlqError] ?? ''} | ${preview(record)}`;
   }
   const tags = RESULT_ATTRIBUTES.filter((key) => a[key] !== undefined).map((key) => `${key}=${a[key]}`);

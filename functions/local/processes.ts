@@ -78,3 +78,31 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, opt
   }
   throw new Error(`${what}: not ready after ${options.timeoutMillis} ms.\n${options.process?.output().slice(-4000) ?? ''}`);
 }
+
+/** Options of `startTsProcess`. */
+export interface TsProcessOptions {
+  readonly env: NodeJS.ProcessEnv;
+  /** The process is ready once its output contains this. */
+  readonly readyLine: string;
+  readonly readyTimeoutMillis: number;
+  readonly echo?: (line: string) => void;
+}
+
+/**
+ * Runs a TypeScript entry point through tsx in its own process group (as `startProcess`) and waits until it
+ * prints `readyLine`; a process that exits or never gets ready is stopped and the error says why.
+ */
+export async function startTsProcess(name: string, script: string, args: readonly string[], options: TsProcessOptions): Promise<ManagedProcess> {
+  const child = startProcess(name, process.execPath, ['--import', 'tsx', script, ...args], { env: options.env, echo: options.echo });
+  try {
+    await waitUntil(name, async () => child.output().includes(options.readyLine), {
+      timeoutMillis: options.readyTimeoutMillis,
+      process: child,
+      intervalMillis: 50,
+    });
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return child;
+}

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { findInSdk } from './gcloud-sdk';
-import { freePort, parseHostPort } from './ports';
-import { startProcess, waitUntil, type ManagedProcess } from './processes';
+import { findEmulator, startEmulator, type EmulatorHandle, type EmulatorOptions, type EmulatorSpec } from './emulator';
+
+export { EmulatorNotInstalledError, type EmulatorHandle } from './emulator';
 
 /** How to install the emulator, for the error shown when it is missing. */
 export const PUBSUB_EMULATOR_INSTALL_HINT = [
@@ -12,46 +11,8 @@ export const PUBSUB_EMULATOR_INSTALL_HINT = [
   'or start one yourself and set PUBSUB_EMULATOR_HOST=127.0.0.1:8085.',
 ].join('\n');
 
-/** Raised when no emulator can be found; its message says how to install one. */
-export class EmulatorNotInstalledError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EmulatorNotInstalledError';
-  }
-}
-
-/** A running (or reused) emulator. */
-export interface EmulatorHandle {
-  /** `host:port`, the value for `PUBSUB_EMULATOR_HOST`. */
-  readonly hostPort: string;
-  /** False when an emulator already answering at the address was reused (and so is not ours to stop). */
-  readonly started: boolean;
-  readonly process?: ManagedProcess;
-  stop(): Promise<void>;
-}
-
-/** Options of `startPubSubEmulator`. */
-export interface PubSubEmulatorOptions {
-  /** Address to use or start on; a free port on 127.0.0.1 when absent. */
-  readonly hostPort?: string;
-  /** Launch script; found in the Google Cloud CLI when absent. */
-  readonly bin?: string;
-  /** JVM options. The heap is capped because the emulator grows past 1 GB under load otherwise. */
-  readonly javaOptions?: string;
-  readonly readyTimeoutMillis?: number;
-  readonly echo?: (line: string) => void;
-}
-
-/** The emulator's launch script: the configured one, or the one in the installed Google Cloud CLI. */
-export function findPubSubEmulator(bin?: string): string {
-  if (bin) {
-    if (!existsSync(bin)) throw new EmulatorNotInstalledError(`PUBSUB_EMULATOR_BIN=${bin} does not exist.\n${PUBSUB_EMULATOR_INSTALL_HINT}`);
-    return bin;
-  }
-  const found = findInSdk('pubsub-emulator/bin/cloud-pubsub-emulator');
-  if (!found) throw new EmulatorNotInstalledError(PUBSUB_EMULATOR_INSTALL_HINT);
-  return found;
-}
+/** Options of `startPubSubEmulator`. The heap is capped because the emulator grows past 1 GB under load otherwise. */
+export type PubSubEmulatorOptions = EmulatorOptions;
 
 /** True when a Pub/Sub emulator answers at `hostPort` (its root URL answers `Ok`). */
 export async function isPubSubEmulatorAnswering(hostPort: string, timeoutMillis = 1_000): Promise<boolean> {
@@ -63,29 +24,24 @@ export async function isPubSubEmulatorAnswering(hostPort: string, timeoutMillis 
   }
 }
 
-/**
- * Uses the emulator already answering at `hostPort`, or starts the official one there (or on a free port).
- * The launch script execs Java, and it runs in its own process group, so `stop()` ends the JVM too.
- */
-export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): Promise<EmulatorHandle> {
-  if (options.hostPort && (await isPubSubEmulatorAnswering(options.hostPort))) {
-    return { hostPort: options.hostPort, started: false, stop: async () => undefined };
-  }
-  const bin = findPubSubEmulator(options.bin);
-  const { host, port } = options.hostPort ? parseHostPort(options.hostPort) : { host: '127.0.0.1', port: await freePort() };
-  const hostPort = `${host}:${port}`;
-  const child = startProcess('pubsub-emulator', bin, [`--host=${host}`, `--port=${port}`], {
-    env: { ...process.env, CLOUD_PUBSUB_EMULATOR_OPTS: options.javaOptions ?? '-Xmx512m' },
-    echo: options.echo,
-  });
-  try {
-    await waitUntil(`Pub/Sub emulator on ${hostPort}`, () => isPubSubEmulatorAnswering(hostPort), {
-      timeoutMillis: options.readyTimeoutMillis ?? 30_000,
-      process: child,
-    });
-  } catch (error) {
-    await child.stop();
-    throw error;
-  }
-  return { hostPort, started: true, process: child, stop: () => child.stop() };
+/** The official Pub/Sub emulator. Its launch script execs Java and reads JVM options from its own variable. */
+const PUBSUB_EMULATOR: EmulatorSpec = {
+  title: 'Pub/Sub emulator',
+  processName: 'pubsub-emulator',
+  binVariable: 'PUBSUB_EMULATOR_BIN',
+  sdkPath: 'pubsub-emulator/bin/cloud-pubsub-emulator',
+  installHint: PUBSUB_EMULATOR_INSTALL_HINT,
+  javaEnv: (javaOptions) => ({ CLOUD_PUBSUB_EMULATOR_OPTS: javaOptions }),
+  readyTimeoutMillis: 30_000,
+  isAnswering: (hostPort) => isPubSubEmulatorAnswering(hostPort),
+};
+
+/** The emulator's launch script: the configured one, or the one in the installed Google Cloud CLI. */
+export function findPubSubEmulator(bin?: string): string {
+  return findEmulator(PUBSUB_EMULATOR, bin);
+}
+
+/** Uses the Pub/Sub emulator already answering at `hostPort`, or starts the official one there (or on a free port). */
+export function startPubSubEmulator(options: PubSubEmulatorOptions = {}): Promise<EmulatorHandle> {
+  return startEmulator(PUBSUB_EMULATOR, options);
 }

@@ -74,6 +74,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const workers: WorkerProcess[] = [];
   let emulator: EmulatorHandle | undefined;
   let firestore: EmulatorHandle | undefined;
+  const echoFor = (source: string) => (options.echo ? (line: string) => options.echo?.(source, line) : undefined);
   const stopAll = async (): Promise<void> => {
     await Promise.all([...servers, ...workers].map((server) => server.stop()));
     await Promise.all([emulator?.stop(), firestore?.stop()]);
@@ -86,7 +87,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       hostPort: emulatorHostPort,
       bin: options.emulatorBin,
       javaOptions: options.emulatorJavaOptions,
-      echo: options.echo ? (line) => options.echo?.('emulator', line) : undefined,
+      echo: echoFor('emulator'),
     }).then((handle) => {
       emulator = handle;
     });
@@ -97,7 +98,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           hostPort: firestoreHostPort,
           bin: options.firestoreBin,
           javaOptions: options.firestoreJavaOptions,
-          echo: options.echo ? (line) => options.echo?.('firestore', line) : undefined,
+          echo: echoFor('firestore'),
         }).then((handle) => {
           firestore = handle;
         })
@@ -114,22 +115,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ...(firestoreHostPort ? { FIRESTORE_EMULATOR_HOST: firestoreHostPort } : {}),
       ...options.stageEnv,
     };
-    const results = await Promise.allSettled([
+    await settleAll([
       emulatorReady,
       firestoreReady,
       ...stages.map((stage, index) =>
-        startStageServer({
-          stage,
-          port: ports[index] as number,
-          env,
-          echo: options.echo ? (line) => options.echo?.(stage.key, line) : undefined,
-        }).then((server) => {
+        startStageServer({ stage, port: ports[index] as number, env, echo: echoFor(stage.key) }).then((server) => {
           servers.push(server);
         }),
       ),
     ]);
-    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failed) throw failed.reason;
     const pubsub = new PubSub({ projectId: topology.project, apiEndpoint: emulatorHostPort, emulatorMode: true });
     try {
       const urls = new Map(servers.map((server) => [server.stage, server.url]));
@@ -138,24 +132,32 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       await pubsub.close();
     }
     if (delivery === 'pull') {
-      const launched = await Promise.allSettled(
+      await settleAll(
         Object.values(topology.stages).map((stage) =>
           startWorkerProcess({
             stage,
             subscription: topology.subscriptions[stage.subscription]?.name ?? stage.subscription,
             env,
-            echo: options.echo ? (line) => options.echo?.(stage.key, line) : undefined,
+            echo: echoFor(stage.key),
           }).then((worker) => {
             workers.push(worker);
           }),
         ),
       );
-      const failedWorker = launched.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      if (failedWorker) throw failedWorker.reason;
     }
     return { topology, emulator: emulator as EmulatorHandle, firestore, servers, workers, startupMillis: Date.now() - started, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Waits for every start-up to settle (so that each started process is recorded and can be stopped), then throws
+ * the first failure, if any.
+ */
+async function settleAll(startups: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(startups);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { CompiledStage } from '../pipeline/topology';
-import { startProcess, waitUntil, type ManagedProcess } from './processes';
+import { startTsProcess, type ManagedProcess } from './processes';
 
 /** A functions-framework server running one stage. */
 export interface StageServer {
@@ -31,20 +31,11 @@ const SERVE_STAGE = join(__dirname, 'serve-stage.ts');
  */
 export async function startStageServer(options: StageServerOptions): Promise<StageServer> {
   const { stage, port } = options;
-  const child = startProcess(`stage ${stage.key}`, process.execPath, ['--import', 'tsx', SERVE_STAGE, stage.entryPoint, String(port)], {
+  const child = await startTsProcess(`stage ${stage.key}`, SERVE_STAGE, [stage.entryPoint, String(port)], {
     env: { ...options.env, FUNCTION_TARGET: stage.entryPoint, PORT: String(port) },
     echo: options.echo,
+    readyLine: `serving ${stage.entryPoint} on`,
+    readyTimeoutMillis: options.readyTimeoutMillis ?? 30_000,
   });
-  const readyLine = `serving ${stage.entryPoint} on`;
-  try {
-    await waitUntil(`stage ${stage.key}`, async () => child.output().includes(readyLine), {
-      timeoutMillis: options.readyTimeoutMillis ?? 30_000,
-      process: child,
-      intervalMillis: 50,
-    });
-  } catch (error) {
-    await child.stop();
-    throw error;
-  }
   return { stage: stage.key, port, url: `http://127.0.0.1:${port}`, process: child, stop: () => child.stop() };
 }

@@ -255,6 +255,9 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
     };
   }
 
+  if (definition.resultsSubscription !== undefined && !definition.subscriptions[definition.resultsSubscription]) {
+    problems.push(`resultsSubscription: unknown subscription "${definition.resultsSubscription}"`);
+  }
   const dls = definition.subscriptions[definition.deadLetterSubscription];
   if (!dls) problems.push(`deadLetterSubscription: unknown subscription "${definition.deadLetterSubscription}"`);
   else if (dls.topic !== definition.deadLetter) {
@@ -273,6 +276,7 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
     ingress: definition.ingress,
     deadLetter: definition.deadLetter,
     deadLetterSubscription: definition.deadLetterSubscription,
+    ...(definition.resultsSubscription !== undefined ? { resultsSubscription: definition.resultsSubscription } : {}),
     topics,
     stages,
     subscriptions,

@@ -26,6 +26,7 @@ export const pipeline = definePipeline({
   ingress: 'requests',
   deadLetter: 'deadLetters',
   deadLetterSubscription: 'deadLetters',
+  resultsSubscription: 'results',
   topics: {
     requests: {
       name: 'ai-workloads-topic',

@@ -124,6 +124,8 @@ export interface CompiledTopology {
   readonly deadLetter: string;
   /** Key of the pull subscription that keeps dead letters. */
   readonly deadLetterSubscription: string;
+  /** Key of the pull subscription that receives every result, when the definition names one. */
+  readonly resultsSubscription?: string;
   readonly topics: Readonly<Record<string, CompiledTopic>>;
   readonly stages: Readonly<Record<string, CompiledStage>>;
   readonly subscriptions: Readonly<Record<string, CompiledSubscription>>;

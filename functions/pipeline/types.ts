@@ -102,6 +102,8 @@ export interface PipelineDefinition<
   readonly deadLetter: NoInfer<TopicKey>;
   /** The pull subscription that keeps dead letters until they are listed, replayed or purged. */
   readonly deadLetterSubscription: NoInfer<SubscriptionKey>;
+  /** The pull subscription that receives every result: what the command line's `tail` shows by default. */
+  readonly resultsSubscription?: NoInfer<SubscriptionKey>;
   readonly topics: Readonly<Record<TopicKey, TopicSpec>>;
   readonly stages: Readonly<Record<StageKey, StageSpec<TopicKey>>>;
   readonly subscriptions: Readonly<Record<SubscriptionKey, PullSubscriptionSpec<TopicKey>>>;

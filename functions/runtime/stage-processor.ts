@@ -4,7 +4,7 @@ import type { CompiledStage, CompiledTopology } from '../pipeline/topology';
 import { carriedAttributes } from './carried-attributes';
 import { buildDeadLetter } from './dead-letter';
 import { decodePayload } from './decode';
-import { InvalidOutputError, NoRouteError, PublishError, RetryableError, UnsupportedContentError } from './errors';
+import { InvalidOutputError, NoRouteError, PublishError, RetryableError, UnsupportedContentError, type PipelineError } from './errors';
 import { noIdempotency, noPayloadStore, type IdempotencyStore, type PayloadStore } from './hooks';
 import { idempotencyKey } from './idempotency-key';
 import { lazy } from './lazy';
@@ -127,18 +127,37 @@ export function createStageProcessor<In, Out, Deps>(definition: StageDefinition<
       await idempotency.complete(stage.key, key, claim.token, now());
       return { outcome: 'published', fields: { correlationId, outputTopic: route.topicName, outputMessageId } };
     } catch (caught) {
-      const error = classifyError(caught);
-      if (!isPermanent(error)) {
-        await idempotency.release(stage.key, key, claim.token).catch(() => undefined);
-        return { outcome: 'retry', fields: { correlationId, errorCode: error.code, error: error.message } };
-      }
-      const deadLetterMessageId = await deadLetter(message, error).catch(async (failure: unknown) => {
-        await idempotency.release(stage.key, key, claim.token).catch(() => undefined);
-        throw failure;
-      });
-      await idempotency.complete(stage.key, key, claim.token, now());
-      return { outcome: 'dead-lettered', fields: { correlationId, errorCode: error.code, error: error.message, deadLetterMessageId } };
+      return settleFailure(message, correlationId, caught, { key, token: claim.token });
     }
+  };
+
+  /**
+   * The one place a failure becomes an outcome: a retryable one gives up the claim and asks for redelivery; a
+   * permanent one is dead-lettered and recorded as done. If the dead letter or the record cannot be written, the
+   * delivery is retried rather than the message lost. Never throws.
+   */
+  const settleFailure = async (message: ReceivedMessage, correlationId: string, caught: unknown, claim?: { key: string; token: string }): Promise<Processed> => {
+    const error = classifyError(caught);
+    if (!isPermanent(error)) return retry(correlationId, error, claim);
+    let deadLetterMessageId: string;
+    try {
+      deadLetterMessageId = await deadLetter(message, error);
+    } catch (failure) {
+      return retry(correlationId, classifyError(failure), claim);
+    }
+    try {
+      if (claim) await idempotency.complete(stage.key, claim.key, claim.token, now());
+    } catch (failure) {
+      // Dead-lettered but not recorded: keep the claim until its lease runs out rather than invite a copy now.
+      return retry(correlationId, classifyError(failure));
+    }
+    return { outcome: 'dead-lettered', fields: { correlationId, errorCode: error.code, error: error.message, deadLetterMessageId } };
+  };
+
+  /** Asks for redelivery, first giving up the claim (if there is one) so the redelivery can take it at once. */
+  const retry = async (correlationId: string, error: PipelineError, claim?: { key: string; token: string }): Promise<Processed> => {
+    if (claim) await idempotency.release(stage.key, claim.key, claim.token).catch(() => undefined);
+    return { outcome: 'retry', fields: { correlationId, errorCode: error.code, error: error.message } };
   };
 
   const process = async (message: ReceivedMessage): Promise<Processed> => {
@@ -149,19 +168,9 @@ export function createStageProcessor<In, Out, Deps>(definition: StageDefinition<
     try {
       return await run(message, correlationId);
     } catch (caught) {
-      // A claim check that can never resolve is bad input like any other: dead-letter it.
-      const error = classifyError(caught);
-      if (isPermanent(error)) {
-        try {
-          const deadLetterMessageId = await deadLetter(message, error);
-          return { outcome: 'dead-lettered', fields: { correlationId, errorCode: error.code, error: error.message, deadLetterMessageId } };
-        } catch (failure) {
-          const retry = classifyError(failure);
-          return { outcome: 'retry', fields: { correlationId, errorCode: retry.code, error: retry.message } };
-        }
-      }
-      // The store, a publish or the dead-letter publish failed: retry the delivery rather than lose the message.
-      return { outcome: 'retry', fields: { correlationId, errorCode: error.code, error: error.message } };
+      // Before a claim: a claim check that can never resolve is bad input like any other (dead letter); the
+      // store or the claim failing is retried.
+      return settleFailure(message, correlationId, caught);
     }
   };
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startProcess, waitUntil, type ManagedProcess } from '../local/processes';
+import { startTsProcess, type ManagedProcess } from '../local/processes';
 import type { CompiledStage } from '../pipeline/topology';
 import { WORKER_READY_MESSAGE } from './ready';
 
@@ -34,20 +34,12 @@ const WORKER_MAIN = join(__dirname, 'main.ts');
  */
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
   const { stage } = options;
-  const child = startProcess(`worker ${stage.key}`, process.execPath, ['--import', 'tsx', WORKER_MAIN, stage.key], {
+  const child = await startTsProcess(`worker ${stage.key}`, WORKER_MAIN, [stage.key], {
     env: options.env,
     echo: options.echo,
+    readyLine: WORKER_READY_MESSAGE,
+    readyTimeoutMillis: options.readyTimeoutMillis ?? 60_000,
   });
-  try {
-    await waitUntil(`worker ${stage.key}`, async () => child.output().includes(WORKER_READY_MESSAGE), {
-      timeoutMillis: options.readyTimeoutMillis ?? 60_000,
-      process: child,
-      intervalMillis: 50,
-    });
-  } catch (error) {
-    await child.stop();
-    throw error;
-  }
   // The worker drains for at most the stage's timeout; allow that plus the clients' close before SIGKILL.
   const graceMillis = (stage.timeoutSeconds + 5) * 1000;
   return { stage: stage.key, subscription: options.subscription, process: child, stop: () => child.stop(graceMillis) };

@@ -10,8 +10,8 @@ export const TAIL_USAGE = `Usage: aipipe tail [SUBSCRIPTION] [options]
 
 Streams a pull subscription (streaming pull) and prints each message.
 
-  SUBSCRIPTION            subscription key from the pipeline definition (default: results), e.g.
-                          results, negative, nonEnglish, deadLetters
+  SUBSCRIPTION            a pull subscription's key in the pipeline definition (default: its results
+                          subscription); an unknown key is answered with the list of known ones
   --json                  one JSON object per line instead of readable lines
   --filter FILTER         show only messages matching a Pub/Sub filter, e.g. 'attributes.lang = "fr"'
   --no-ack                do not acknowledge: messages stay in the subscription (returned after exit)
@@ -48,7 +48,11 @@ export async function tailCommand(argv: readonly string[], out: NodeJS.WritableS
   const max = parsePositiveInt('max', values.max);
   const idleSeconds = parsePositiveInt('idle-seconds', values['idle-seconds']);
   const connection = await connect(values);
-  const key = positionals[0] ?? 'results';
+  const key = positionals[0] ?? connection.topology.resultsSubscription;
+  if (key === undefined) {
+    await connection.close();
+    throw new UsageError('this pipeline names no results subscription; give a SUBSCRIPTION');
+  }
   const compiled = connection.topology.subscriptions[key];
   if (!compiled || compiled.kind !== 'pull') {
     await connection.close();

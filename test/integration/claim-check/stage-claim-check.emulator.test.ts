@@ -21,34 +21,17 @@ import { provisionTopology } from '../../../functions/local/provision';
 import { ATTR } from '../../../functions/pipeline/attributes';
 import { compileTopology } from '../../../functions/pipeline/compile';
 import type { CompiledTopology } from '../../../functions/pipeline/topology';
-import { definePipeline } from '../../../functions/pipeline/types';
 import type { PayloadStore } from '../../../functions/runtime/hooks';
 import { createLogger } from '../../../functions/runtime/logger';
 import { createPubSubPublisher, type Publisher } from '../../../functions/runtime/publisher';
 import { createStageHandler } from '../../../functions/runtime/stage-handler';
 import { emulatorClient, uniqueProject } from '../../support/emulator';
 import { startFakeGcsServer, type FakeGcsServer } from '../../support/fake-gcs-server';
+import { toyPipeline } from '../../support/toy-pipeline';
 
 jest.setTimeout(90_000);
 
-const claimPipeline = definePipeline({
-  name: 'cctest',
-  ingress: 'input',
-  deadLetter: 'dead',
-  deadLetterSubscription: 'deadAll',
-  topics: {
-    input: { name: 'cctest-input', description: 'input' },
-    output: { name: 'cctest-output', description: 'output', terminal: true },
-    dead: { name: 'cctest-dead', description: 'dead letters', terminal: true },
-  },
-  stages: {
-    shout: { description: 'upper-cases a text', entryPoint: 'cctestShout', consumes: 'input', routes: [{ to: 'output' }], timeoutSeconds: 20 },
-  },
-  subscriptions: {
-    outputAll: { name: 'cctest-output-all', description: 'all output', topic: 'output' },
-    deadAll: { name: 'cctest-dead-all', description: 'all dead letters', topic: 'dead' },
-  },
-});
+const claimPipeline = toyPipeline({ name: 'cctest', stage: 'shout', entryPoint: 'cctestShout', description: 'upper-cases a text', timeoutSeconds: 20 });
 
 /** Receives one message from a subscription (acknowledged), or fails after `timeoutMillis`. */
 async function receiveOne(pubsub: PubSub, subscription: string, timeoutMillis: number): Promise<Message> {

@@ -12,41 +12,24 @@ import { z } from 'zod';
 import { provisionTopology } from '../../../functions/local/provision';
 import { compileTopology } from '../../../functions/pipeline/compile';
 import type { CompiledTopology } from '../../../functions/pipeline/topology';
-import { definePipeline } from '../../../functions/pipeline/types';
 import { PermanentError, RetryableError } from '../../../functions/runtime/errors';
 import type { IdempotencyStore } from '../../../functions/runtime/hooks';
 import { createLogger } from '../../../functions/runtime/logger';
 import { createPubSubPublisher, type Publisher } from '../../../functions/runtime/publisher';
 import { createStageHandler } from '../../../functions/runtime/stage-handler';
 import { emulatorClient } from '../../support/emulator';
+import { toyPipeline } from '../../support/toy-pipeline';
 
 /** input ─▶ [fixer] ─▶ output; failures ─▶ dead. */
-export const toyPipeline = definePipeline({
+export const toyDefinition = toyPipeline({
   name: 'dlqtest',
-  ingress: 'input',
-  deadLetter: 'dead',
-  deadLetterSubscription: 'deadAll',
-  topics: {
-    input: { name: 'dlqtest-input', description: 'input' },
-    output: { name: 'dlqtest-output', description: 'output', terminal: true },
-    dead: { name: 'dlqtest-dead', description: 'dead letters', terminal: true },
-  },
-  stages: {
-    fixer: {
-      description: 'fails while told to',
-      entryPoint: 'dlqtestFixer',
-      consumes: 'input',
-      routes: [{ to: 'output' }],
-      timeoutSeconds: 10,
-      // The fewest attempts Pub/Sub allows and no backoff, so "retries exhausted" happens within seconds.
-      subscription: { maxDeliveryAttempts: 5, minimumBackoff: '0s', maximumBackoff: '1s' },
-    },
-  },
-  subscriptions: {
-    outputAll: { name: 'dlqtest-output-all', description: 'all output', topic: 'output' },
-    // As the real dead-letter subscription: no backoff, so what a list hands back is at once there again.
-    deadAll: { name: 'dlqtest-dead-all', description: 'all dead letters', topic: 'dead', minimumBackoff: '0s', maximumBackoff: '0s' },
-  },
+  stage: 'fixer',
+  entryPoint: 'dlqtestFixer',
+  description: 'fails while told to',
+  // The fewest attempts Pub/Sub allows and no backoff, so "retries exhausted" happens within seconds.
+  subscription: { maxDeliveryAttempts: 5, minimumBackoff: '0s', maximumBackoff: '1s' },
+  // As the real dead-letter subscription: no backoff, so what a list hands back is at once there again.
+  deadLetters: { minimumBackoff: '0s', maximumBackoff: '0s' },
 });
 
 /** What the toy stage reads: `mode` says how it fails while the switches are on. */
@@ -70,7 +53,7 @@ export interface ToyStage {
 
 /** Starts the toy stage under a fresh project on the test emulator and provisions its topology there. */
 export async function startToyStage(project: string, idempotency: IdempotencyStore): Promise<ToyStage> {
-  const topology = compileTopology(toyPipeline, { project });
+  const topology = compileTopology(toyDefinition, { project });
   const pubsub = emulatorClient(project);
   const faults: Faults = { permanent: true, retry: true };
   const calls = new Map<string, number>();

@@ -15,7 +15,6 @@ import { provisionTopology } from '../../../functions/local/provision';
 import { ATTR } from '../../../functions/pipeline/attributes';
 import { compileTopology } from '../../../functions/pipeline/compile';
 import type { CompiledTopology } from '../../../functions/pipeline/topology';
-import { definePipeline } from '../../../functions/pipeline/types';
 import { RetryableError } from '../../../functions/runtime/errors';
 import type { IdempotencyStore } from '../../../functions/runtime/hooks';
 import { createLogger } from '../../../functions/runtime/logger';
@@ -25,32 +24,14 @@ import { collect, type Collected } from '../../support/collect';
 import { emulatorClient, uniqueProject } from '../../support/emulator';
 import { pushBody } from '../../support/factories/push-body';
 import { firestoreClient } from '../../support/firestore';
+import { toyPipeline } from '../../support/toy-pipeline';
 
-const toyPipeline = definePipeline({
+const toyDefinition = toyPipeline({
   name: 'idem',
-  ingress: 'input',
-  deadLetter: 'dead',
-  deadLetterSubscription: 'deadAll',
-  topics: {
-    input: { name: 'idem-input', description: 'input' },
-    output: { name: 'idem-output', description: 'output', terminal: true },
-    dead: { name: 'idem-dead', description: 'dead letters', terminal: true },
-  },
-  stages: {
-    echo: {
-      description: 'echo',
-      entryPoint: 'idemEcho',
-      consumes: 'input',
-      routes: [{ to: 'output' }],
-      timeoutSeconds: 10,
-      // Many attempts and short backoff: a message waiting out another delivery's lease is redelivered often.
-      subscription: { maxDeliveryAttempts: 100, minimumBackoff: '0s', maximumBackoff: '1s' },
-    },
-  },
-  subscriptions: {
-    outputAll: { name: 'idem-output-all', description: 'all output', topic: 'output' },
-    deadAll: { name: 'idem-dead-all', description: 'all dead letters', topic: 'dead' },
-  },
+  stage: 'echo',
+  entryPoint: 'idemEcho',
+  // Many attempts and short backoff: a message waiting out another delivery's lease is redelivered often.
+  subscription: { maxDeliveryAttempts: 100, minimumBackoff: '0s', maximumBackoff: '1s' },
 });
 
 /** Short, so the crash test does not wait for a real stage's timeout; long enough to cover the slow handler. */
@@ -75,7 +56,7 @@ describe('idempotent stage on the Pub/Sub and Firestore emulators', () => {
 
   beforeAll(async () => {
     const project = uniqueProject('idem-rt');
-    topology = compileTopology(toyPipeline, { project });
+    topology = compileTopology(toyDefinition, { project });
     pubsub = emulatorClient(project);
     firestore = firestoreClient(project);
     const real = new FirestoreIdempotencyStore(firestore, { collection: 'idempotency', windowMillis: 600_000, leaseMillis: () => LEASE_MILLIS });

@@ -12,39 +12,20 @@ import { provisionTopology } from '../../../functions/local/provision';
 import { ATTR, PUBSUB_DEAD_LETTER_ATTR } from '../../../functions/pipeline/attributes';
 import { compileTopology } from '../../../functions/pipeline/compile';
 import type { CompiledTopology } from '../../../functions/pipeline/topology';
-import { definePipeline } from '../../../functions/pipeline/types';
 import { PermanentError, RetryableError } from '../../../functions/runtime/errors';
 import { createLogger } from '../../../functions/runtime/logger';
 import { createPubSubPublisher } from '../../../functions/runtime/publisher';
 import { createStageHandler } from '../../../functions/runtime/stage-handler';
 import { collect } from '../../support/collect';
 import { emulatorClient, uniqueProject } from '../../support/emulator';
+import { toyPipeline } from '../../support/toy-pipeline';
 
-const toyPipeline = definePipeline({
+const toyDefinition = toyPipeline({
   name: 'itest',
-  ingress: 'input',
-  deadLetter: 'dead',
-  deadLetterSubscription: 'deadAll',
-  topics: {
-    input: { name: 'itest-input', description: 'input' },
-    output: { name: 'itest-output', description: 'output', terminal: true },
-    dead: { name: 'itest-dead', description: 'dead letters', terminal: true },
-  },
-  stages: {
-    echo: {
-      description: 'echo',
-      entryPoint: 'itestEcho',
-      consumes: 'input',
-      routes: [{ to: 'output' }],
-      timeoutSeconds: 10,
-      // The smallest attempt count Pub/Sub allows, and no backoff, so the retry test is quick.
-      subscription: { maxDeliveryAttempts: 5, minimumBackoff: '0s', maximumBackoff: '1s' },
-    },
-  },
-  subscriptions: {
-    outputAll: { name: 'itest-output-all', description: 'all output', topic: 'output' },
-    deadAll: { name: 'itest-dead-all', description: 'all dead letters', topic: 'dead' },
-  },
+  stage: 'echo',
+  entryPoint: 'itestEcho',
+  // The smallest attempt count Pub/Sub allows, and no backoff, so the retry test is quick.
+  subscription: { maxDeliveryAttempts: 5, minimumBackoff: '0s', maximumBackoff: '1s' },
 });
 
 const inputSchema = z.object({ text: z.string(), mode: z.enum(['ok', 'permanent', 'retry']).default('ok') }).strict();
@@ -59,7 +40,7 @@ describe('stage runtime on the Pub/Sub emulator', () => {
 
   beforeAll(async () => {
     const project = uniqueProject('runtime');
-    topology = compileTopology(toyPipeline, { project });
+    topology = compileTopology(toyDefinition, { project });
     pubsub = emulatorClient(project);
     const handler = createStageHandler(
       {

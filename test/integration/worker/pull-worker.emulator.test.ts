@@ -9,7 +9,6 @@ import { provisionTopology } from '../../../functions/local/provision';
 import { ATTR, PUBSUB_DEAD_LETTER_ATTR } from '../../../functions/pipeline/attributes';
 import { compileTopology } from '../../../functions/pipeline/compile';
 import type { CompiledTopology } from '../../../functions/pipeline/topology';
-import { definePipeline } from '../../../functions/pipeline/types';
 import { PermanentError, RetryableError } from '../../../functions/runtime/errors';
 import { createLogger } from '../../../functions/runtime/logger';
 import { createPubSubPublisher } from '../../../functions/runtime/publisher';
@@ -18,32 +17,14 @@ import { parseWorkerConfig } from '../../../functions/worker/config';
 import { startStageWorker, type StageWorker } from '../../../functions/worker/stage-worker';
 import { collect } from '../../support/collect';
 import { emulatorClient, uniqueProject } from '../../support/emulator';
+import { toyPipeline } from '../../support/toy-pipeline';
 
-const toyPipeline = definePipeline({
+const toyDefinition = toyPipeline({
   name: 'wtest',
-  ingress: 'input',
-  deadLetter: 'dead',
-  deadLetterSubscription: 'deadAll',
-  topics: {
-    input: { name: 'wtest-input', description: 'input' },
-    output: { name: 'wtest-output', description: 'output', terminal: true },
-    dead: { name: 'wtest-dead', description: 'dead letters', terminal: true },
-  },
-  stages: {
-    echo: {
-      description: 'echo',
-      entryPoint: 'wtestEcho',
-      consumes: 'input',
-      routes: [{ to: 'output' }],
-      timeoutSeconds: 10,
-      // The smallest attempt count Pub/Sub allows, and no backoff, so the retry test is quick.
-      subscription: { maxDeliveryAttempts: 5, minimumBackoff: '0s', maximumBackoff: '1s' },
-    },
-  },
-  subscriptions: {
-    outputAll: { name: 'wtest-output-all', description: 'all output', topic: 'output' },
-    deadAll: { name: 'wtest-dead-all', description: 'all dead letters', topic: 'dead' },
-  },
+  stage: 'echo',
+  entryPoint: 'wtestEcho',
+  // The smallest attempt count Pub/Sub allows, and no backoff, so the retry test is quick.
+  subscription: { maxDeliveryAttempts: 5, minimumBackoff: '0s', maximumBackoff: '1s' },
 });
 
 const inputSchema = z.object({ text: z.string(), mode: z.enum(['ok', 'permanent', 'retry', 'slow']).default('ok') }).strict();
@@ -82,7 +63,7 @@ describe('pull worker on the Pub/Sub emulator', () => {
 
   beforeAll(async () => {
     const project = uniqueProject('worker');
-    topology = compileTopology(toyPipeline, { project, delivery: 'pull' });
+    topology = compileTopology(toyDefinition, { project, delivery: 'pull' });
     pubsub = emulatorClient(project);
     await provisionTopology(pubsub, topology, () => '');
     worker = await startWorker();
