@@ -11,6 +11,11 @@ export interface ManagedProcess {
   readonly exited: Promise<number | null>;
   /** SIGTERM to the whole group, then SIGKILL after `graceMillis`; resolves once the process has exited. */
   stop(graceMillis?: number): Promise<void>;
+  /**
+   * SIGKILL to the whole group at once, as a crash would end it (no drain, no flush); resolves once the process
+   * has exited. Fault-injection runs use it.
+   */
+  kill(): Promise<void>;
 }
 
 const OUTPUT_CAP = 64 * 1024;
@@ -58,6 +63,13 @@ export function startProcess(name: string, command: string, args: readonly strin
         clearTimeout(timer);
         // The leader exiting does not mean its group did: make sure nothing it started lingers.
         signalGroup('SIGKILL');
+      })();
+      return stopping;
+    },
+    kill() {
+      stopping ??= (async () => {
+        signalGroup('SIGKILL');
+        await exited;
       })();
       return stopping;
     },

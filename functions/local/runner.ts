@@ -2,10 +2,11 @@ import { PubSub } from '@google-cloud/pubsub';
 import { localClaimCheckEnv } from '../claim-check';
 import { compileTopology } from '../pipeline/compile';
 import { pipeline } from '../pipeline/definition';
-import type { CompiledTopology, DeliveryMode } from '../pipeline/topology';
+import type { CompiledStage, CompiledTopology, DeliveryMode } from '../pipeline/topology';
 import type { PipelineDefinition } from '../pipeline/types';
 import type { IdempotencyStoreKind } from '../idempotency/config';
 import { startFirestoreEmulator } from './firestore-emulator';
+import { startFrontDoor, type FrontDoor } from './front-door';
 import { freePort } from './ports';
 import { provisionTopology } from './provision';
 import { startPubSubEmulator, type EmulatorHandle } from './pubsub-emulator';
@@ -20,7 +21,7 @@ export interface LocalPipelineOptions {
   readonly emulatorHost?: string;
   readonly emulatorBin?: string;
   readonly emulatorJavaOptions?: string;
-  /** First stage port (one per stage, consecutive); free ports when 0 or absent. */
+  /** First stage server port (one per stage, consecutive); free ports when 0 or absent. Front doors take free ports. */
   readonly stageBasePort?: number;
   /** The pipeline to run; the default pipeline when absent (tests pass their own). */
   readonly definition?: PipelineDefinition;
@@ -51,17 +52,30 @@ export interface LocalPipeline {
   /** The Firestore emulator holding the idempotency records; absent unless the store is `firestore`. */
   readonly firestore?: EmulatorHandle;
   readonly servers: readonly StageServer[];
+  /**
+   * Per stage in push delivery, the base URL its push subscription targets: a front door before the stage server
+   * (functions/local/front-door.ts) that answers 503 while the server is down, as Google's front end does.
+   */
+  readonly endpoints: Readonly<Record<string, string>>;
+  /** Per stage in push delivery, the pushes its front door answered 503 (server down or crashed) or 504 (timeout). */
+  frontDoorFailures(): Readonly<Record<string, { readonly unavailable: number; readonly timedOut: number }>>;
   /** The pull workers, in `pull` delivery (then `servers` is empty). */
   readonly workers: readonly WorkerProcess[];
   /** Milliseconds from the call to ready. */
   readonly startupMillis: number;
+  /**
+   * Crashes one instance of a stage while a replacement takes over, as Cloud Functions replaces a crashed
+   * instance: starts a new server (behind the same front door) or worker, then SIGKILLs the old one mid-request.
+   */
+  replaceStage(stage: string): Promise<void>;
   /** Stops every process this runner started (stage servers, then the emulator if it started it). */
   stop(): Promise<void>;
 }
 
 /**
  * Runs the pipeline on this machine: the official Pub/Sub emulator, the compiled topology created in it, and one
- * functions-framework server per stage fed by its push subscription. Everything started is stopped by `stop()`,
+ * functions-framework server per stage fed by its push subscription through a front door (as Cloud Functions'
+ * instances sit behind Google's front end), or one pull worker per stage. Everything started is stopped by `stop()`,
  * also when start-up fails half way.
  */
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
@@ -72,12 +86,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const stages = delivery === 'push' ? Object.values(topology.stages) : [];
   const servers: StageServer[] = [];
   const workers: WorkerProcess[] = [];
+  const frontDoors = new Map<string, FrontDoor>();
   let emulator: EmulatorHandle | undefined;
   let firestore: EmulatorHandle | undefined;
   const echoFor = (source: string) => (options.echo ? (line: string) => options.echo?.(source, line) : undefined);
   const stopAll = async (): Promise<void> => {
     await Promise.all([...servers, ...workers].map((server) => server.stop()));
-    await Promise.all([emulator?.stop(), firestore?.stop()]);
+    await Promise.all([emulator?.stop(), firestore?.stop(), ...[...frontDoors.values()].map((door) => door.close())]);
   };
   try {
     // Stage servers and the emulators start in parallel: the servers need them only once messages flow.
@@ -115,37 +130,65 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ...(firestoreHostPort ? { FIRESTORE_EMULATOR_HOST: firestoreHostPort } : {}),
       ...options.stageEnv,
     };
-    await settleAll([
-      emulatorReady,
-      firestoreReady,
-      ...stages.map((stage, index) =>
-        startStageServer({ stage, port: ports[index] as number, env, echo: echoFor(stage.key) }).then((server) => {
-          servers.push(server);
-        }),
-      ),
-    ]);
+    const portOf = new Map(stages.map((stage, index) => [stage.key, ports[index] as number]));
+    const startServer = async (stage: CompiledStage, port = portOf.get(stage.key) as number): Promise<void> => {
+      servers.push(await startStageServer({ stage, port, env, echo: echoFor(stage.key) }));
+    };
+    const startWorker = async (stage: CompiledStage): Promise<void> => {
+      const subscription = topology.subscriptions[stage.subscription]?.name ?? stage.subscription;
+      workers.push(await startWorkerProcess({ stage, subscription, env, echo: echoFor(stage.key) }));
+    };
+    const openFrontDoor = async (stage: CompiledStage): Promise<void> => {
+      frontDoors.set(stage.key, await startFrontDoor({ targetPort: portOf.get(stage.key) as number, timeoutMillis: stage.timeoutSeconds * 1000 }));
+    };
+    await settleAll([emulatorReady, firestoreReady, ...stages.map((stage) => startServer(stage)), ...stages.map(openFrontDoor)]);
+    const endpoints = Object.fromEntries([...frontDoors].map(([stage, door]) => [stage, door.url]));
     const pubsub = new PubSub({ projectId: topology.project, apiEndpoint: emulatorHostPort, emulatorMode: true });
     try {
-      const urls = new Map(servers.map((server) => [server.stage, server.url]));
-      await provisionTopology(pubsub, topology, (stageKey) => urls.get(stageKey) ?? '');
+      await provisionTopology(pubsub, topology, (stageKey) => endpoints[stageKey] ?? '');
     } finally {
       await pubsub.close();
     }
-    if (delivery === 'pull') {
-      await settleAll(
-        Object.values(topology.stages).map((stage) =>
-          startWorkerProcess({
-            stage,
-            subscription: topology.subscriptions[stage.subscription]?.name ?? stage.subscription,
-            env,
-            echo: echoFor(stage.key),
-          }).then((worker) => {
-            workers.push(worker);
-          }),
-        ),
-      );
-    }
-    return { topology, emulator: emulator as EmulatorHandle, firestore, servers, workers, startupMillis: Date.now() - started, stop: stopAll };
+    if (delivery === 'pull') await settleAll(Object.values(topology.stages).map(startWorker));
+    // SIGKILL, then forget it, so that stop() does not wait for it.
+    const kill = async (victim: StageServer | WorkerProcess): Promise<void> => {
+      await victim.process.kill();
+      for (const list of [servers, workers] as (StageServer | WorkerProcess)[][]) {
+        const index = list.indexOf(victim);
+        if (index >= 0) list.splice(index, 1);
+      }
+    };
+    const running = (stage: string): StageServer | WorkerProcess | undefined => [...servers, ...workers].find((process) => process.stage === stage);
+    const compiledStage = (stage: string): CompiledStage => {
+      const compiled = topology.stages[stage];
+      if (!compiled) throw new Error(`unknown stage "${stage}"; expected one of ${Object.keys(topology.stages).join(', ')}`);
+      return compiled;
+    };
+    return {
+      topology,
+      emulator: emulator as EmulatorHandle,
+      firestore,
+      servers,
+      endpoints,
+      frontDoorFailures: () => Object.fromEntries([...frontDoors].map(([stage, door]) => [stage, door.failures()])),
+      workers,
+      startupMillis: Date.now() - started,
+      replaceStage: async (stage) => {
+        const compiled = compiledStage(stage);
+        const victim = running(stage);
+        if (!victim) throw new Error(`stage "${stage}" is not running`);
+        if (delivery === 'push') {
+          const port = await freePort();
+          await startServer(compiled, port);
+          portOf.set(stage, port);
+          frontDoors.get(stage)?.retarget(port);
+        } else {
+          await startWorker(compiled);
+        }
+        await kill(victim);
+      },
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

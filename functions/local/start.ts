@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     pid: process.pid,
     startedAt: new Date().toISOString(),
     stages: Object.fromEntries([
-      ...local.servers.map((server) => [server.stage, server.url]),
+      ...local.servers.map((server) => [server.stage, local.endpoints[server.stage] ?? server.url]),
       ...local.workers.map((worker) => [worker.stage, `pull:${worker.subscription}`]),
     ]),
   });

@@ -15,7 +15,7 @@ export function describeLocalPipeline(local: LocalPipeline): string {
   for (const server of local.servers) {
     const stage = topology.stages[server.stage];
     const subscription = stage ? topology.subscriptions[stage.subscription] : undefined;
-    lines.push(`  stage ${server.stage.padEnd(12)} ${server.url}${stage?.pushPath ?? ''}  ← ${subscription?.name ?? '?'}${subscription?.filter ? ` [${subscription.filter}]` : ''}`);
+    lines.push(`  stage ${server.stage.padEnd(12)} ${local.endpoints[server.stage] ?? server.url}${stage?.pushPath ?? ''}  ← ${subscription?.name ?? '?'}${subscription?.filter ? ` [${subscription.filter}]` : ''}`);
   }
   lines.push('  topics:');
   for (const topic of Object.values(topology.topics)) lines.push(`    ${topic.name.padEnd(28)} ${topic.role}`);

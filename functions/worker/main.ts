@@ -10,6 +10,8 @@ import { compileTopology } from '../pipeline/compile';
 import { pipeline } from '../pipeline/definition';
 import { runtimeFromEnv } from '../runtime/define-stage';
 import { parseRuntimeEnv } from '../runtime/environment';
+import { parseFaults, withFaults } from '../runtime/faults';
+import type { AnyStageDefinition } from '../runtime/stage-definition';
 import { STAGES } from '../stages';
 import { parseWorkerConfig, WORKER_FLAG_OPTIONS, WORKER_FLAGS_USAGE } from './config';
 import { WORKER_READY_MESSAGE } from './ready';
@@ -57,11 +59,14 @@ export async function runWorker(argv: readonly string[], env: NodeJS.ProcessEnv,
   }
   let config;
   let runtimeEnv;
+  let faults;
   try {
     if (parsed.positionals.length > 1) throw new Error(`expected one stage, got ${parsed.positionals.join(' ')}`);
     config = parseWorkerConfig({ ...parsed.values, stage: parsed.positionals[0] }, env);
     if (!(config.stage in STAGES)) throw new Error(`unknown stage "${config.stage}"; expected one of ${Object.keys(STAGES).join(', ')}`);
     runtimeEnv = parseRuntimeEnv(env);
+    // PIPELINE_FAULTS injects failures for resilience tests, as in the push servers; unset in real deployments.
+    faults = parseFaults(env['PIPELINE_FAULTS']);
   } catch (error) {
     io.stderr.write(`worker: ${(error as Error).message}\n\n${WORKER_USAGE}`);
     return 2;
@@ -78,7 +83,8 @@ export async function runWorker(argv: readonly string[], env: NodeJS.ProcessEnv,
   };
   let worker;
   try {
-    worker = await startStageWorker({ definition: STAGES[stageKey], runtime, subscriber, config });
+    const definition: AnyStageDefinition = STAGES[stageKey];
+    worker = await startStageWorker({ definition: withFaults(definition, faults), runtime, subscriber, config });
   } catch (error) {
     io.stderr.write(`worker ${stageKey}: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     await closeClients();

@@ -28,6 +28,7 @@ describe('runWorker (npm run worker)', () => {
     [['language', '--max-messages', '0'], { GOOGLE_CLOUD_PROJECT: 'local-project' }, /max outstanding messages must be at least 1/],
     [['language'], {}, /GOOGLE_CLOUD_PROJECT is not set/],
     [['language', '--max-message', '5'], {}, /Unknown option '--max-message'/],
+    [['nlp'], { GOOGLE_CLOUD_PROJECT: 'local-project', PIPELINE_FAULTS: '{"nlp": {"retryableRate": 2}}' }, /PIPELINE_FAULTS is invalid: .*retryableRate must be ≤ 1/],
   ])('refuses %j with env %j and exits 2, saying what to fix', async (argv, env, message) => {
     const streams = io();
     await expect(runWorker(argv, env, streams.value)).resolves.toBe(2);
