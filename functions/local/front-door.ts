@@ -15,6 +15,11 @@ export interface FrontDoor {
   readonly port: number;
   /** Requests answered 503 (no server, or it died mid-request) and 504 (past the timeout) so far. */
   failures(): { readonly unavailable: number; readonly timedOut: number };
+  /**
+   * Resolves once a request has been forwarded in full to the stage server and awaits its answer: the moment to
+   * crash the server mid-request (fault-injection runs).
+   */
+  nextRequestInFlight(): Promise<void>;
   /** Sends new requests to the stage server on `port` from now on (a replacement instance). */
   retarget(port: number): void;
   close(): Promise<void>;
@@ -34,10 +39,18 @@ export interface FrontDoorOptions {
 export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
   let targetPort = options.targetPort;
   const failures = { unavailable: 0, timedOut: 0 };
+  let waiting: (() => void)[] = [];
   const server = createServer((req, res) =>
-    forward(req, res, { ...options, targetPort }, (status) => {
-      if (status === 503) failures.unavailable += 1;
-      else failures.timedOut += 1;
+    forward(req, res, { ...options, targetPort }, {
+      failed: (status) => {
+        if (status === 503) failures.unavailable += 1;
+        else failures.timedOut += 1;
+      },
+      sent: () => {
+        const resolve = waiting;
+        waiting = [];
+        for (const done of resolve) done();
+      },
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -49,6 +62,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     url: `http://127.0.0.1:${port}`,
     port,
     failures: () => ({ ...failures }),
+    nextRequestInFlight: () => new Promise<void>((resolve) => waiting.push(resolve)),
     retarget: (next) => {
       targetPort = next;
     },
@@ -56,12 +70,18 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   };
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, options: FrontDoorOptions, failed: (status: 503 | 504) => void): void {
+/** What `forward` reports: a request answered 503/504 by the door, a request sent in full to the server. */
+interface ForwardEvents {
+  failed(status: 503 | 504): void;
+  sent(): void;
+}
+
+function forward(req: IncomingMessage, res: ServerResponse, options: FrontDoorOptions, events: ForwardEvents): void {
   let answered = false;
   const fail = (status: 503 | 504, reason: string): void => {
     if (answered) return;
     answered = true;
-    failed(status);
+    events.failed(status);
     // The response may have started (headers sent) before the instance died: then only cutting it off is left.
     if (res.headersSent) res.destroy();
     else res.writeHead(status, { 'content-type': 'text/plain' }).end(`${reason}\n`);
@@ -80,6 +100,9 @@ function forward(req: IncomingMessage, res: ServerResponse, options: FrontDoorOp
   upstream.once('error', (error: NodeJS.ErrnoException) => {
     clearTimeout(timer);
     fail(503, `the request failed because the instance is not running or crashed (${error.code ?? error.message})`);
+  });
+  upstream.once('finish', () => {
+    if (!answered) events.sent();
   });
   req.pipe(upstream);
 }

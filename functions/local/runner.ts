@@ -65,7 +65,8 @@ export interface LocalPipeline {
   readonly startupMillis: number;
   /**
    * Crashes one instance of a stage while a replacement takes over, as Cloud Functions replaces a crashed
-   * instance: starts a new server (behind the same front door) or worker, then SIGKILLs the old one mid-request.
+   * instance: starts a new server (behind the same front door) or worker, then SIGKILLs the old one (in push
+   * delivery the moment a push is in flight to it, so that the crash cuts a delivery off).
    */
   replaceStage(stage: string): Promise<void>;
   /** Stops every process this runner started (stage servers, then the emulator if it started it). */
@@ -181,7 +182,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           const port = await freePort();
           await startServer(compiled, port);
           portOf.set(stage, port);
-          frontDoors.get(stage)?.retarget(port);
+          const door = frontDoors.get(stage);
+          // Crash it with a push in flight (within the timeout; an idle stage is simply replaced), then route new
+          // pushes to the replacement: the cut-off push is answered 503 and redelivered.
+          let timer: NodeJS.Timeout | undefined;
+          if (door) await Promise.race([door.nextRequestInFlight(), new Promise((resolve) => (timer = setTimeout(resolve, compiled.timeoutSeconds * 1000)))]);
+          clearTimeout(timer);
+          door?.retarget(port);
         } else {
           await startWorker(compiled);
         }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startFrontDoor, type FrontDoor } from '../../../functions/local/front-door';
 import { freePort } from '../../../functions/local/ports';
+import { waitUntil } from '../../../functions/local/processes';
 
 /** A stage server stand-in on 127.0.0.1 that answers with `handler`. */
 async function backend(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; port: number }> {
@@ -75,6 +76,25 @@ describe('startFrontDoor (the local Google front end before a stage server)', ()
     expect(response.status).toBe(504);
     await expect(response.text()).resolves.toMatch(/did not answer within its timeout of 200 ms/);
     expect(door.failures()).toEqual({ unavailable: 0, timedOut: 1 });
+  });
+
+  it('tells when a request is in flight to the server, before it is answered', async () => {
+    let answer: (() => void) | undefined;
+    const { server, port } = await backend((_, res) => {
+      answer = () => res.end('late');
+    });
+    servers.push(server);
+    const door = await open(port);
+
+    const inFlight = door.nextRequestInFlight();
+    let settled = false;
+    const response = fetch(door.url, { method: 'POST', body: 'x' }).finally(() => (settled = true));
+    await inFlight;
+
+    expect(settled).toBe(false);
+    await waitUntil('the server got it', async () => answer !== undefined, { timeoutMillis: 2_000, intervalMillis: 5 });
+    answer?.();
+    await expect((await response).text()).resolves.toBe('late');
   });
 
   it('sends new requests to a replacement server after retarget', async () => {
