@@ -64,11 +64,12 @@ export interface LocalPipeline {
   /** Milliseconds from the call to ready. */
   readonly startupMillis: number;
   /**
-   * Crashes one instance of a stage while a replacement takes over, as Cloud Functions replaces a crashed
-   * instance: starts a new server (behind the same front door) or worker, then SIGKILLs the old one (in push
-   * delivery the moment a push is in flight to it, so that the crash cuts a delivery off).
+   * Crashes a stage (fault-injection runs): SIGKILL to its server's or worker's process group, no drain, in push
+   * delivery the moment a push is in flight to it; then starts it again with the same environment behind the same
+   * front door, so the stage is down while it restarts. With `replaceFirst` the replacement starts before the
+   * kill, as Cloud Functions replaces a crashed instance while others serve. Resolves once the new one is ready.
    */
-  replaceStage(stage: string): Promise<void>;
+  crashStage(stage: string, options?: { readonly replaceFirst?: boolean }): Promise<void>;
   /** Stops every process this runner started (stage servers, then the emulator if it started it). */
   stop(): Promise<void>;
 }
@@ -174,25 +175,27 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       frontDoorFailures: () => Object.fromEntries([...frontDoors].map(([stage, door]) => [stage, door.failures()])),
       workers,
       startupMillis: Date.now() - started,
-      replaceStage: async (stage) => {
+      crashStage: async (stage, crash = {}) => {
         const compiled = compiledStage(stage);
         const victim = running(stage);
         if (!victim) throw new Error(`stage "${stage}" is not running`);
-        if (delivery === 'push') {
+        const door = frontDoors.get(stage);
+        const start = async (): Promise<void> => {
+          if (delivery === 'pull') return startWorker(compiled);
+          if (!crash.replaceFirst) return startServer(compiled);
           const port = await freePort();
           await startServer(compiled, port);
           portOf.set(stage, port);
-          const door = frontDoors.get(stage);
-          // Crash it with a push in flight (within the timeout; an idle stage is simply replaced), then route new
-          // pushes to the replacement: the cut-off push is answered 503 and redelivered.
-          let timer: NodeJS.Timeout | undefined;
-          if (door) await Promise.race([door.nextRequestInFlight(), new Promise((resolve) => (timer = setTimeout(resolve, compiled.timeoutSeconds * 1000)))]);
-          clearTimeout(timer);
-          door?.retarget(port);
-        } else {
-          await startWorker(compiled);
-        }
+        };
+        if (crash.replaceFirst) await start();
+        // Crash it with a push in flight (within the timeout; an idle stage is simply killed): the cut-off push is
+        // answered 503 by the front door and redelivered.
+        let timer: NodeJS.Timeout | undefined;
+        if (door) await Promise.race([door.nextRequestInFlight(), new Promise((resolve) => (timer = setTimeout(resolve, compiled.timeoutSeconds * 1000)))]);
+        clearTimeout(timer);
+        if (crash.replaceFirst) door?.retarget(portOf.get(stage) as number);
         await kill(victim);
+        if (!crash.replaceFirst) await start();
       },
       stop: stopAll,
     };

@@ -118,7 +118,7 @@ describe('fault injection', () => {
         const last = received[received.length - 1];
         if (last) seen.add(last.attributes[ATTR.correlationId] ?? '');
         if (!crash && received.length >= CRASH_AFTER) {
-          crash = local.replaceStage(FAULTY_STAGE);
+          crash = local.crashStage(FAULTY_STAGE);
         }
         return seen.size >= TOTAL;
       },
