@@ -20,8 +20,6 @@ export interface FrontDoor {
    * crash the server mid-request (fault-injection runs).
    */
   nextRequestInFlight(): Promise<void>;
-  /** Sends new requests to the stage server on `port` from now on (a replacement instance). */
-  retarget(port: number): void;
   close(): Promise<void>;
 }
 
@@ -37,11 +35,10 @@ export interface FrontDoorOptions {
 
 /** Starts a front door on 127.0.0.1 forwarding to the stage server on `targetPort`. */
 export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
-  let targetPort = options.targetPort;
   const failures = { unavailable: 0, timedOut: 0 };
   let waiting: (() => void)[] = [];
   const server = createServer((req, res) =>
-    forward(req, res, { ...options, targetPort }, {
+    forward(req, res, options, {
       failed: (status) => {
         if (status === 503) failures.unavailable += 1;
         else failures.timedOut += 1;
@@ -63,9 +60,6 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     port,
     failures: () => ({ ...failures }),
     nextRequestInFlight: () => new Promise<void>((resolve) => waiting.push(resolve)),
-    retarget: (next) => {
-      targetPort = next;
-    },
     close: () => closeServer(server),
   };
 }

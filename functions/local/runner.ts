@@ -65,11 +65,11 @@ export interface LocalPipeline {
   readonly startupMillis: number;
   /**
    * Crashes a stage (fault-injection runs): SIGKILL to its server's or worker's process group, no drain, in push
-   * delivery the moment a push is in flight to it; then starts it again with the same environment behind the same
-   * front door, so the stage is down while it restarts. With `replaceFirst` the replacement starts before the
-   * kill, as Cloud Functions replaces a crashed instance while others serve. Resolves once the new one is ready.
+   * delivery the moment a push is in flight to it; then starts it again with the same environment (in push
+   * delivery on the same port, behind the same front door), so the stage is down while it restarts. Resolves
+   * once it is ready again.
    */
-  crashStage(stage: string, options?: { readonly replaceFirst?: boolean }): Promise<void>;
+  crashStage(stage: string): Promise<void>;
   /** Stops every process this runner started (stage servers, then the emulator if it started it). */
   stop(): Promise<void>;
 }
@@ -175,27 +175,18 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       frontDoorFailures: () => Object.fromEntries([...frontDoors].map(([stage, door]) => [stage, door.failures()])),
       workers,
       startupMillis: Date.now() - started,
-      crashStage: async (stage, crash = {}) => {
+      crashStage: async (stage) => {
         const compiled = compiledStage(stage);
         const victim = running(stage);
         if (!victim) throw new Error(`stage "${stage}" is not running`);
         const door = frontDoors.get(stage);
-        const start = async (): Promise<void> => {
-          if (delivery === 'pull') return startWorker(compiled);
-          if (!crash.replaceFirst) return startServer(compiled);
-          const port = await freePort();
-          await startServer(compiled, port);
-          portOf.set(stage, port);
-        };
-        if (crash.replaceFirst) await start();
         // Crash it with a push in flight (within the timeout; an idle stage is simply killed): the cut-off push is
-        // answered 503 by the front door and redelivered.
+        // answered 503 by the front door, as is every push until the stage is back, and redelivered.
         let timer: NodeJS.Timeout | undefined;
         if (door) await Promise.race([door.nextRequestInFlight(), new Promise((resolve) => (timer = setTimeout(resolve, compiled.timeoutSeconds * 1000)))]);
         clearTimeout(timer);
-        if (crash.replaceFirst) door?.retarget(portOf.get(stage) as number);
         await kill(victim);
-        if (!crash.replaceFirst) await start();
+        await (delivery === 'push' ? startServer(compiled) : startWorker(compiled));
       },
       stop: stopAll,
     };

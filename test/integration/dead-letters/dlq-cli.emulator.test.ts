@@ -4,6 +4,8 @@
  * as the runtime makes them (buildDeadLetter), published to the dead-letter topic; replays are observed on an
  * extra pull subscription of the ingress topic.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { Message, PubSub } from '@google-cloud/pubsub';
 import { dlqCommand } from '../../../functions/cli/commands/dlq';
@@ -38,6 +40,7 @@ describe('aipipe dlq on the Pub/Sub emulator', () => {
   let project: string;
   let topology: CompiledTopology;
   let pubsub: PubSub;
+  let stagesStandIn: Server;
   const observer = 'observe-ingress';
 
   const list = async (...flags: string[]): Promise<{ deadLetters: Array<Record<string, unknown>>; nextPageToken?: string }> => {
@@ -58,8 +61,12 @@ describe('aipipe dlq on the Pub/Sub emulator', () => {
     project = uniqueProject('dlqcli');
     topology = compileTopology(pipeline, { project });
     pubsub = emulatorClient(project);
-    // No stage servers: the push endpoints point at a port nothing listens on; only the pull side is exercised.
-    await provisionTopology(pubsub, topology, () => 'http://127.0.0.1:9');
+    // No stage servers: the push endpoints point at a stand-in that acknowledges everything, so that what a
+    // replay publishes to the ingress topic is consumed and not dead-lettered again by Pub/Sub (an endpoint that
+    // refuses the connection is retried about once a second on the emulator, then dead-lettered after 10 attempts).
+    stagesStandIn = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+    await new Promise<void>((resolve) => stagesStandIn.listen(0, '127.0.0.1', () => resolve()));
+    await provisionTopology(pubsub, topology, () => `http://127.0.0.1:${(stagesStandIn.address() as AddressInfo).port}`);
     await pubsub.topic(topology.topics[topology.ingress]!.name).createSubscription(observer);
     const deadLetters = pubsub.topic(topology.topics[topology.deadLetter]!.name);
     for (const [text, id, error] of [
@@ -73,6 +80,8 @@ describe('aipipe dlq on the Pub/Sub emulator', () => {
 
   afterAll(async () => {
     await pubsub.close();
+    stagesStandIn.closeAllConnections();
+    await new Promise((resolve) => stagesStandIn.close(resolve));
   });
 
   it('lists the dead letters twice with the same ids: listing consumes nothing', async () => {
