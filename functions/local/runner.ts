@@ -133,8 +133,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ...options.stageEnv,
     };
     const portOf = new Map(stages.map((stage, index) => [stage.key, ports[index] as number]));
-    const startServer = async (stage: CompiledStage, port = portOf.get(stage.key) as number): Promise<void> => {
-      servers.push(await startStageServer({ stage, port, env, echo: echoFor(stage.key) }));
+    const startServer = async (stage: CompiledStage): Promise<void> => {
+      servers.push(await startStageServer({ stage, port: portOf.get(stage.key) as number, env, echo: echoFor(stage.key) }));
     };
     const startWorker = async (stage: CompiledStage): Promise<void> => {
       const subscription = topology.subscriptions[stage.subscription]?.name ?? stage.subscription;
@@ -143,7 +143,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const openFrontDoor = async (stage: CompiledStage): Promise<void> => {
       frontDoors.set(stage.key, await startFrontDoor({ targetPort: portOf.get(stage.key) as number, timeoutMillis: stage.timeoutSeconds * 1000 }));
     };
-    await settleAll([emulatorReady, firestoreReady, ...stages.map((stage) => startServer(stage)), ...stages.map(openFrontDoor)]);
+    await settleAll([emulatorReady, firestoreReady, ...stages.map(startServer), ...stages.map(openFrontDoor)]);
     const endpoints = Object.fromEntries([...frontDoors].map(([stage, door]) => [stage, door.url]));
     const pubsub = new PubSub({ projectId: topology.project, apiEndpoint: emulatorHostPort, emulatorMode: true });
     try {
