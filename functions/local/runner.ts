@@ -155,10 +155,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     // SIGKILL, then forget it, so that stop() does not wait for it.
     const kill = async (victim: StageServer | WorkerProcess): Promise<void> => {
       await victim.process.kill();
-      for (const list of [servers, workers] as (StageServer | WorkerProcess)[][]) {
-        const index = list.indexOf(victim);
-        if (index >= 0) list.splice(index, 1);
-      }
+      servers.splice(0, servers.length, ...servers.filter((server) => server !== victim));
+      workers.splice(0, workers.length, ...workers.filter((worker) => worker !== victim));
     };
     const running = (stage: string): StageServer | WorkerProcess | undefined => [...servers, ...workers].find((process) => process.stage === stage);
     const compiledStage = (stage: string): CompiledStage => {

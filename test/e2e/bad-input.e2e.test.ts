@@ -6,15 +6,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PubSub } from '@google-cloud/pubsub';
 import { publishCommand } from '../../functions/cli/commands/publish';
 import { UsageError } from '../../functions/cli/usage-error';
-import { startLocalPipeline, type LocalPipeline } from '../../functions/local/runner';
 import { ATTR } from '../../functions/pipeline/attributes';
 import { LimitExceededError } from '../../functions/runtime/errors';
 import { collectMany, type Collected } from '../support/collect';
-import { emulatorClient, emulatorHost, uniqueProject } from '../support/emulator';
-import { firestoreEmulatorHost } from '../support/firestore';
+import { emulatorHost } from '../support/emulator';
+import { pipelineEnds, useLocalPipeline } from '../support/local-pipeline';
 
 jest.setTimeout(180_000);
 
@@ -50,24 +48,13 @@ const PUBLISHED: readonly PublishedCase[] = [
 ];
 
 describe('bad input', () => {
-  let local: LocalPipeline;
-  let pubsub: PubSub;
-
-  beforeAll(async () => {
-    local = await startLocalPipeline({ project: uniqueProject('badinput'), emulatorHost: emulatorHost(), firestoreHost: firestoreEmulatorHost() });
-    pubsub = emulatorClient(local.topology.project);
-  });
-
-  afterAll(async () => {
-    await pubsub?.close();
-    await local?.stop();
-  });
+  const run = useLocalPipeline('badinput');
 
   it('dead-letters each bad message with a clear reason, handles the odd-but-valid ones, and keeps running', async () => {
     // Prepare
-    const resultsName = local.topology.subscriptions['results']!.name;
-    const deadName = local.topology.subscriptions[local.topology.deadLetterSubscription]!.name;
-    const ingress = pubsub.topic(local.topology.topics[local.topology.ingress]!.name);
+    const { local, pubsub } = run;
+    const { results: resultsName, deadLetters: deadName, ingress: ingressName } = pipelineEnds(local.topology);
+    const ingress = pubsub.topic(ingressName);
     const ids = PUBLISHED.map((_, i) => `bad-${i}`);
     const canary = 'bad-canary';
     const wanted = new Set([...ids, canary]);
@@ -110,6 +97,7 @@ describe('bad input', () => {
 
   it('refuses at publish what Pub/Sub would refuse: over 10 MB, an attribute value over 1024 bytes, more than 100 attributes', async () => {
     // Prepare: the command line against this pipeline, with no claim-check store configured.
+    const { local } = run;
     const dir = mkdtempSync(join(tmpdir(), 'bad-input-'));
     const big = join(dir, 'big.json');
     writeFileSync(big, JSON.stringify({ text: 'x'.repeat(11 * 1024 * 1024) }));

@@ -11,14 +11,11 @@
  * Push only: in pull delivery the emulator redelivers what a killed worker held too slowly for a bounded run
  * (README, emulator gaps; scripts/emulator-gaps/retry-policy.ts).
  */
-import type { PubSub } from '@google-cloud/pubsub';
-import { startLocalPipeline, type LocalPipeline } from '../../functions/local/runner';
 import { ATTR } from '../../functions/pipeline/attributes';
 import { pipeline } from '../../functions/pipeline/definition';
 import type { PipelineDefinition } from '../../functions/pipeline/types';
 import { collectMany, type Collected } from '../support/collect';
-import { emulatorClient, emulatorHost, uniqueProject } from '../support/emulator';
-import { firestoreEmulatorHost } from '../support/firestore';
+import { pipelineEnds, useLocalPipeline } from '../support/local-pipeline';
 import texts from '../fixtures/e2e/texts.json';
 
 jest.setTimeout(600_000);
@@ -64,49 +61,36 @@ function buildCases(): Case[] {
 }
 
 describe('fault injection', () => {
-  let local: LocalPipeline;
-  let pubsub: PubSub;
   const outcomes = new Map<string, number>();
   /** The last thing each stage logged per correlationId, to say where a missing message was last seen. */
   const lastSeen = new Map<string, string[]>();
 
-  beforeAll(async () => {
-    local = await startLocalPipeline({
-      project: uniqueProject('faults'),
-      definition: crashTolerant,
-      emulatorHost: emulatorHost(),
-      firestoreHost: firestoreEmulatorHost(),
-      stageEnv: { PIPELINE_FAULTS: JSON.stringify({ [FAULTY_STAGE]: { retryableRate: 0.1 } }) },
-      // Count what the stages did, from their structured log lines.
-      echo: (source, line) => {
-        if (!line.startsWith('{')) return;
-        try {
-          const entry = JSON.parse(line) as { outcome?: string; correlationId?: string; errorCode?: string };
-          const outcome = entry.outcome;
-          if (outcome) outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-          if (outcome && entry.correlationId) {
-            lastSeen.set(entry.correlationId, [...(lastSeen.get(entry.correlationId) ?? []), `${source}:${outcome}${entry.errorCode ? `(${entry.errorCode})` : ''}`].slice(-6));
-          }
-        } catch {
-          // Not a log entry.
+  const run = useLocalPipeline('faults', {
+    definition: crashTolerant,
+    stageEnv: { PIPELINE_FAULTS: JSON.stringify({ [FAULTY_STAGE]: { retryableRate: 0.1 } }) },
+    // Count what the stages did, from their structured log lines.
+    echo: (source, line) => {
+      if (!line.startsWith('{')) return;
+      try {
+        const entry = JSON.parse(line) as { outcome?: string; correlationId?: string; errorCode?: string };
+        const outcome = entry.outcome;
+        if (outcome) outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+        if (outcome && entry.correlationId) {
+          lastSeen.set(entry.correlationId, [...(lastSeen.get(entry.correlationId) ?? []), `${source}:${outcome}${entry.errorCode ? `(${entry.errorCode})` : ''}`].slice(-6));
         }
-      },
-    });
-    pubsub = emulatorClient(local.topology.project);
-  });
-
-  afterAll(async () => {
-    await pubsub?.close();
-    await local?.stop();
+      } catch {
+        // Not a log entry.
+      }
+    },
   });
 
   it('accounts for all 2,000 messages exactly once through a server crash, 10% transient failures and 2% poison', async () => {
     // Prepare
+    const { local, pubsub } = run;
     const cases = buildCases();
     const byCorrelation = new Map(cases.map((c) => [c.correlationId, c]));
-    const ingress = pubsub.topic(local.topology.topics[local.topology.ingress]!.name, { batching: { maxMessages: 100, maxMilliseconds: 10 } });
-    const resultsName = local.topology.subscriptions[local.topology.resultsSubscription ?? '']!.name;
-    const deadName = local.topology.subscriptions[local.topology.deadLetterSubscription]!.name;
+    const { results: resultsName, deadLetters: deadName, ingress: ingressName } = pipelineEnds(local.topology);
+    const ingress = pubsub.topic(ingressName, { batching: { maxMessages: 100, maxMilliseconds: 10 } });
     const seen = new Set<string>();
     let crash: Promise<void> | undefined;
     const killedPid = local.servers.find((server) => server.stage === FAULTY_STAGE)?.process.pid;

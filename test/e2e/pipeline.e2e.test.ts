@@ -4,12 +4,9 @@
  * are published and every one must be accounted for exactly once: one result with the right attributes, or one
  * dead letter with its reason.
  */
-import type { PubSub } from '@google-cloud/pubsub';
-import { startLocalPipeline, type LocalPipeline } from '../../functions/local/runner';
 import { ATTR } from '../../functions/pipeline/attributes';
 import { collectMany, type Collected } from '../support/collect';
-import { emulatorClient, emulatorHost, uniqueProject } from '../support/emulator';
-import { firestoreEmulatorHost } from '../support/firestore';
+import { pipelineEnds, useLocalPipeline } from '../support/local-pipeline';
 import texts from '../fixtures/e2e/texts.json';
 import { renderTextPng } from '../fixtures/stages/text-image';
 
@@ -75,26 +72,15 @@ function buildCases(): Case[] {
 }
 
 describe('the local pipeline, end to end', () => {
-  let local: LocalPipeline;
-  let pubsub: PubSub;
-
-  beforeAll(async () => {
-    local = await startLocalPipeline({ project: uniqueProject('e2e'), emulatorHost: emulatorHost(), firestoreHost: firestoreEmulatorHost() });
-    pubsub = emulatorClient(local.topology.project);
-  });
-
-  afterAll(async () => {
-    await pubsub?.close();
-    await local?.stop();
-  });
+  const run = useLocalPipeline('e2e');
 
   it('accounts for every one of 206 mixed messages exactly once', async () => {
     // Prepare
     const cases = buildCases();
     const byCorrelation = new Map(cases.map((c) => [c.correlationId, c]));
-    const ingress = pubsub.topic(local.topology.topics[local.topology.ingress]!.name);
-    const resultsName = local.topology.subscriptions['results']!.name;
-    const deadName = local.topology.subscriptions[local.topology.deadLetterSubscription]!.name;
+    const { local, pubsub } = run;
+    const { results: resultsName, deadLetters: deadName, ingress: ingressName } = pipelineEnds(local.topology);
+    const ingress = pubsub.topic(ingressName);
     const accounted = (received: readonly Collected[]): number => new Set(received.map((m) => m.attributes[ATTR.correlationId] ?? '')).size;
 
     // Act

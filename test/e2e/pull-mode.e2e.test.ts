@@ -4,11 +4,9 @@
  * messages is published and every one must be accounted for exactly once: one result with the right attributes,
  * or one dead letter with its reason.
  */
-import type { PubSub } from '@google-cloud/pubsub';
-import { startLocalPipeline, type LocalPipeline } from '../../functions/local/runner';
 import { ATTR } from '../../functions/pipeline/attributes';
 import { collectMany, type Collected } from '../support/collect';
-import { emulatorClient, emulatorHost, uniqueProject } from '../support/emulator';
+import { pipelineEnds, useLocalPipeline } from '../support/local-pipeline';
 import texts from '../fixtures/e2e/texts.json';
 
 jest.setTimeout(240_000);
@@ -43,20 +41,10 @@ function buildCases(): Case[] {
 }
 
 describe('the local pipeline in pull delivery, end to end', () => {
-  let local: LocalPipeline;
-  let pubsub: PubSub;
-
-  beforeAll(async () => {
-    local = await startLocalPipeline({ project: uniqueProject('pull'), emulatorHost: emulatorHost(), delivery: 'pull' });
-    pubsub = emulatorClient(local.topology.project);
-  });
-
-  afterAll(async () => {
-    await pubsub?.close();
-    await local?.stop();
-  });
+  const run = useLocalPipeline('pull', { delivery: 'pull' });
 
   it('runs one pull worker per stage on pull subscriptions, and no push server', () => {
+    const { local } = run;
     expect(local.servers).toEqual([]);
     expect(local.workers.map((w) => w.stage).sort()).toEqual(Object.keys(local.topology.stages).sort());
     for (const worker of local.workers) {
@@ -70,9 +58,9 @@ describe('the local pipeline in pull delivery, end to end', () => {
     // Prepare
     const cases = buildCases();
     const byCorrelation = new Map(cases.map((c) => [c.correlationId, c]));
-    const ingress = pubsub.topic(local.topology.topics[local.topology.ingress]!.name);
-    const resultsName = local.topology.subscriptions['results']!.name;
-    const deadName = local.topology.subscriptions[local.topology.deadLetterSubscription]!.name;
+    const { local, pubsub } = run;
+    const { results: resultsName, deadLetters: deadName, ingress: ingressName } = pipelineEnds(local.topology);
+    const ingress = pubsub.topic(ingressName);
     const accounted = (received: readonly Collected[]): number => new Set(received.map((m) => m.attributes[ATTR.correlationId] ?? '')).size;
 
     // Act

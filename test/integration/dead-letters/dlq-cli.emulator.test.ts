@@ -52,7 +52,7 @@ describe('aipipe dlq on the Pub/Sub emulator', () => {
   const deadLetter = (text: string, correlationId: string, error: Error & { code: string }) =>
     buildDeadLetter(receivedMessage({ data: Buffer.from(text), attributes: { [ATTR.correlationId]: correlationId }, messageId: `src-${correlationId}` }), error as never, {
       stage: 'language',
-      subscription: topology.subscriptions['languagePush']!.path,
+      subscription: topology.subscriptions[topology.stages['language']!.subscription]!.path,
       sourceTopic: topology.topics[topology.ingress]!.name,
       now: new Date('2024-05-01T12:00:00.000Z'),
     });

@@ -12,6 +12,7 @@ import type { CompiledTopology } from '../../../functions/pipeline/topology';
 import { startWorkerProcess, type WorkerProcess } from '../../../functions/worker/worker-process';
 import { collectMany, type Collected } from '../../support/collect';
 import { emulatorClient, emulatorHost, uniqueProject } from '../../support/emulator';
+import { pipelineEnds } from '../../support/local-pipeline';
 
 jest.setTimeout(120_000);
 
@@ -57,7 +58,7 @@ describe('worker process on the Pub/Sub emulator', () => {
   it('drains on SIGTERM and exits 0; a second worker takes the rest, each message processed once', async () => {
     // Prepare: the language stage routes English to the nlp stage's subscription and the rest to results.
     const first = await start();
-    const outputs = [topology.subscriptions['results']!.name, topology.subscriptions[topology.stages['nlp']!.subscription]!.name];
+    const outputs = [pipelineEnds(topology).results, topology.subscriptions[topology.stages['nlp']!.subscription]!.name];
     const seen = (received: readonly Collected[]): Set<string> => new Set(received.map((m) => m.attributes[ATTR.correlationId] ?? ''));
     let stopping: Promise<void> | undefined;
     const collecting = collectMany(pubsub, outputs, {
