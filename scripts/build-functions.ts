@@ -234,7 +234,9 @@ function compile(root: string, outDir: string): { emitted: string[]; sources: st
     composite: false,
     tsBuildInfoFile: undefined,
   };
-  const rootNames = deployableSources(root).map((rel) => path.join(root, rel));
+  // Ambient declarations (`declare module` for untyped packages) are part of the program, as in the repository's
+  // own type check; without them the build fails on imports the editor accepts.
+  const rootNames = [...deployableSources(root), ...declarationFiles(root)].map((rel) => path.join(root, rel));
   const program = ts.createProgram(rootNames, options);
 
   // A deployed file must not pull laptop-only code in through an import.
@@ -273,6 +275,13 @@ function deployableSources(root: string): string[] {
   return listFiles(path.join(root, FUNCTIONS_DIR))
     .map((file) => path.relative(root, file).split(path.sep).join('/'))
     .filter((rel) => rel.endsWith('.ts') && !rel.endsWith('.d.ts') && !rel.endsWith('.test.ts') && !isExcluded(rel));
+}
+
+/** Ambient declaration files under functions/ (outside the laptop-only folders), repository-relative, sorted. */
+function declarationFiles(root: string): string[] {
+  return listFiles(path.join(root, FUNCTIONS_DIR))
+    .map((file) => path.relative(root, file).split(path.sep).join('/'))
+    .filter((rel) => rel.endsWith('.d.ts') && !isExcluded(rel));
 }
 
 /** Is this repository-relative path in a folder that is never deployed? */

@@ -1,6 +1,5 @@
 import { ATTR } from '../pipeline/attributes';
 import { PUBSUB_LIMITS } from '../pipeline/defaults';
-import { readLocalState } from '../local/state-file';
 import type { PayloadStore } from '../runtime/hooks';
 import type { OutgoingMessage } from '../runtime/limits';
 import { parseClaimCheckConfig } from './config';
@@ -11,12 +10,15 @@ import { payloadStoreFor } from './store';
 /**
  * The claim-check store a publisher outside the pipeline (`aipipe publish`) uses: the one the environment
  * configures (CLAIM_CHECK_BUCKET or CLAIM_CHECK_DIR); else, when publishing to the pipeline a running `npm start`
- * recorded (no PUBSUB_EMULATOR_HOST, no --cloud), the directory its stage servers use; else none.
+ * recorded (no PUBSUB_EMULATOR_HOST, no --cloud; the caller reads the laptop's state file), the directory its stage servers use; else none.
  */
-export function publisherPayloadStore(env: NodeJS.ProcessEnv, target: { readonly cloud?: boolean }): PayloadStore | undefined {
+export function publisherPayloadStore(
+  env: NodeJS.ProcessEnv,
+  target: { readonly cloud?: boolean; readonly localPipelineRunning: boolean },
+): PayloadStore | undefined {
   const config = parseClaimCheckConfig(env);
   if (config.kind !== 'none') return payloadStoreFor(config);
-  const localPipeline = !target.cloud && !env['PUBSUB_EMULATOR_HOST'] && readLocalState() !== undefined;
+  const localPipeline = !target.cloud && !env['PUBSUB_EMULATOR_HOST'] && target.localPipelineRunning;
   return localPipeline ? createFilePayloadStore({ directory: CLAIM_CHECK_DEFAULTS.localDirectory, thresholdBytes: CLAIM_CHECK_DEFAULTS.thresholdBytes }) : undefined;
 }
 

@@ -11,7 +11,7 @@ import { freePort } from './ports';
 import { provisionTopology } from './provision';
 import { startPubSubEmulator, type EmulatorHandle } from './pubsub-emulator';
 import { startStageServer, type StageServer } from './stage-server';
-import { startWorkerProcess, type WorkerProcess } from '../worker/worker-process';
+import { startWorkerProcess, type WorkerProcess } from './worker-process';
 
 /** Options of `startLocalPipeline`. */
 export interface LocalPipelineOptions {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { asPublished, checkIn, publisherPayloadStore } from '../../claim-check/publish';
 import { ATTR } from '../../pipeline/attributes';
+import { readLocalState } from '../../local/state-file';
 import type { PayloadStore } from '../../runtime/hooks';
 import { assertWithinLimits, limitProblems, type OutgoingMessage } from '../../runtime/limits';
 import { CONNECTION_OPTIONS, parseAttributes, parseCommandArgs } from '../args';
@@ -54,7 +55,7 @@ export async function publishCommand(argv: readonly string[], out: NodeJS.Writab
   const attributes = parseAttributes(values.attr);
   const orderingKey = values['ordering-key'];
   // Payloads over the claim-check threshold go by reference when a store is configured (functions/claim-check).
-  const payloads = publisherPayloadStore(process.env, values);
+  const payloads = publisherPayloadStore(process.env, { cloud: values.cloud, localPipelineRunning: readLocalState() !== undefined });
   const messages = buildMessages(values, positionals[0], attributes, orderingKey, payloads);
 
   const connection = await connect(values);

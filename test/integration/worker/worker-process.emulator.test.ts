@@ -9,7 +9,7 @@ import { ATTR } from '../../../functions/pipeline/attributes';
 import { compileTopology } from '../../../functions/pipeline/compile';
 import { pipeline } from '../../../functions/pipeline/definition';
 import type { CompiledTopology } from '../../../functions/pipeline/topology';
-import { startWorkerProcess, type WorkerProcess } from '../../../functions/worker/worker-process';
+import { startWorkerProcess, type WorkerProcess } from '../../../functions/local/worker-process';
 import { collectMany, type Collected } from '../../support/collect';
 import { emulatorClient, emulatorHost, uniqueProject } from '../../support/emulator';
 import { pipelineEnds } from '../../support/local-pipeline';

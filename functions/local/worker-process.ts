@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { startTsProcess, type ManagedProcess } from '../local/processes';
+import { startTsProcess, type ManagedProcess } from './processes';
 import type { CompiledStage } from '../pipeline/topology';
-import { WORKER_READY_MESSAGE } from './ready';
+import { WORKER_READY_MESSAGE } from '../worker/ready';
 
 /** A pull worker running one stage in its own process. */
 export interface WorkerProcess {
@@ -26,7 +26,7 @@ export interface WorkerProcessOptions {
   readonly echo?: (line: string) => void;
 }
 
-const WORKER_MAIN = join(__dirname, 'main.ts');
+const WORKER_MAIN = join(__dirname, '..', 'worker', 'main.ts');
 
 /**
  * Starts `npm run worker -- <stage>` as a child process in its own process group (one stage per process, as a
