@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from '../functions/local/ports';
+import { freePort } from '../toolkit/local/ports';
 import { readProcessUsage } from './proc-usage';
 import type { ServerRun } from './report';
 import type { SampleMessage } from './samples';

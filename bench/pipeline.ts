@@ -1,10 +1,10 @@
 import type { Message } from '@google-cloud/pubsub';
 import { PubSub } from '@google-cloud/pubsub';
-import { startLocalPipeline } from '../functions/local/runner';
-import { ATTR } from '../functions/pipeline/attributes';
-import { pipeline } from '../functions/pipeline/definition';
-import type { DeliveryMode } from '../functions/pipeline/topology';
-import type { PipelineDefinition } from '../functions/pipeline/types';
+import { startLocalPipeline } from '../toolkit/local/runner';
+import { ATTR } from '../toolkit/core/pipeline/attributes';
+import { pipeline } from '../functions/definition';
+import type { DeliveryMode } from '../toolkit/core/pipeline/topology';
+import type { PipelineDefinition } from '../toolkit/core/pipeline/types';
 import { readTotalUsage } from './proc-usage';
 import { TEXT_PATH_STAGES, type PipelineRun } from './report';
 import { ingressTextMessage } from './samples';

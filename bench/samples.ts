@@ -3,7 +3,7 @@
  * rendered images, shaped as each stage's input (what the stage before it publishes) with the attributes its
  * subscription filter expects.
  */
-import { ATTR } from '../functions/pipeline/attributes';
+import { ATTR } from '../toolkit/core/pipeline/attributes';
 import { renderTextPng } from '../test/fixtures/stages/text-image';
 
 /** English support tickets of several topics and tones (the classify stage's domain). */

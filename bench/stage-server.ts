@@ -1,5 +1,5 @@
-import { compileTopology } from '../functions/pipeline/compile';
-import { pipeline } from '../functions/pipeline/definition';
+import { compileTopology } from '../toolkit/core/pipeline/compile';
+import { pipeline } from '../functions/definition';
 import { loadServer, pushBodies, startBenchServer } from './http-load';
 import type { ServerRun } from './report';
 import { stageSample, type SampleMessage } from './samples';

@@ -3,7 +3,7 @@
 require('tsx/cjs');
 // Like npm start, read .env from the working directory; real environment variables win.
 if (require('node:fs').existsSync('.env')) process.loadEnvFile('.env');
-const { runCli } = require('../functions/cli/main.ts');
+const { runCli } = require('../toolkit/cli/main.ts');
 runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

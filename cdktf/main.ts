@@ -14,8 +14,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { ensureFunctionSource } from '../scripts/build-functions';
-import { createStacks } from './app';
-import { parseConfig } from './config';
+import { createStacks } from '../toolkit/infra/app';
+import { parseConfig } from '../toolkit/infra/config';
 
 const root = path.resolve(__dirname, '..');
 const envFile = path.join(root, '.env');

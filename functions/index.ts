@@ -4,9 +4,9 @@
  * `--target`.
  */
 import * as functions from '@google-cloud/functions-framework';
-import { pipeline } from './pipeline/definition';
-import { defineStage } from './runtime/define-stage';
-import type { AnyStageDefinition } from './runtime/stage-definition';
+import { pipeline } from './definition';
+import { defineStage } from '../toolkit/core/runtime/define-stage';
+import type { AnyStageDefinition } from '../toolkit/core/runtime/stage-definition';
 import { STAGES } from './stages';
 
 for (const [key, definition] of Object.entries(STAGES) as [keyof typeof STAGES, AnyStageDefinition][]) {

@@ -50,11 +50,14 @@ export class FunctionBuildError extends Error {
   }
 }
 
-/** The folder whose code is deployed, and its entry (registers every stage with functions-framework). */
-const FUNCTIONS_DIR = 'functions';
+/** The deployed functions' entry (registers every stage with functions-framework). */
 const ENTRY = 'functions/index.ts';
-/** Laptop-only code: the local emulator runner and the command line. Never deployed. */
-const EXCLUDED_DIRS = ['functions/local', 'functions/cli'];
+/**
+ * Where deployable code lives: the pipeline's own source and the toolkit's core. Everything else in the
+ * repository (the local runner, the command line, the build, the CDKTF constructs) is for laptops and CI; a
+ * deployed file that imports it fails the build, whatever its name.
+ */
+const DEPLOYABLE_DIRS = ['functions', 'toolkit/core'];
 
 /**
  * Runtime packages the functions are expected to need, copied with their exact versions from the root
@@ -239,13 +242,13 @@ function compile(root: string, outDir: string): { emitted: string[]; sources: st
   const rootNames = [...deployableSources(root), ...declarationFiles(root)].map((rel) => path.join(root, rel));
   const program = ts.createProgram(rootNames, options);
 
-  // A deployed file must not pull laptop-only code in through an import.
+  // A deployed file must not pull anything in from outside the deployable folders through an import.
   const leaked = program
     .getSourceFiles()
     .map((sf) => path.relative(root, sf.fileName).split(path.sep).join('/'))
-    .filter((rel) => !rel.startsWith('node_modules/') && !rel.startsWith('..') && isExcluded(rel));
+    .filter((rel) => !rel.startsWith('node_modules/') && !rel.startsWith('..') && !isDeployable(rel));
   if (leaked.length > 0) {
-    throw new FunctionBuildError(`deployed code imports laptop-only code (${EXCLUDED_DIRS.join(', ')})`, leaked);
+    throw new FunctionBuildError(`deployed code imports code that is not deployable (only ${DEPLOYABLE_DIRS.join(', ')} are)`, leaked);
   }
 
   const errorsOf = (diagnostics: readonly ts.Diagnostic[]) => diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
@@ -270,23 +273,24 @@ function compile(root: string, outDir: string): { emitted: string[]; sources: st
   return { emitted: emitted.sort(), sources };
 }
 
-/** The deployable TypeScript files under functions/, repository-relative, sorted. */
+/** Every file under the deployable folders, repository-relative, sorted. */
+function deployableFiles(root: string): string[] {
+  return DEPLOYABLE_DIRS.flatMap((dir) => listFiles(path.join(root, dir))).map((file) => path.relative(root, file).split(path.sep).join('/'));
+}
+
+/** The deployable TypeScript sources, repository-relative, sorted. */
 function deployableSources(root: string): string[] {
-  return listFiles(path.join(root, FUNCTIONS_DIR))
-    .map((file) => path.relative(root, file).split(path.sep).join('/'))
-    .filter((rel) => rel.endsWith('.ts') && !rel.endsWith('.d.ts') && !rel.endsWith('.test.ts') && !isExcluded(rel));
+  return deployableFiles(root).filter((rel) => rel.endsWith('.ts') && !rel.endsWith('.d.ts') && !rel.endsWith('.test.ts'));
 }
 
-/** Ambient declaration files under functions/ (outside the laptop-only folders), repository-relative, sorted. */
+/** Ambient declaration files in the deployable folders, repository-relative, sorted. */
 function declarationFiles(root: string): string[] {
-  return listFiles(path.join(root, FUNCTIONS_DIR))
-    .map((file) => path.relative(root, file).split(path.sep).join('/'))
-    .filter((rel) => rel.endsWith('.d.ts') && !isExcluded(rel));
+  return deployableFiles(root).filter((rel) => rel.endsWith('.d.ts'));
 }
 
-/** Is this repository-relative path in a folder that is never deployed? */
-function isExcluded(rel: string): boolean {
-  return EXCLUDED_DIRS.some((dir) => rel === dir || rel.startsWith(`${dir}/`));
+/** Is this repository-relative path in a deployable folder? */
+function isDeployable(rel: string): boolean {
+  return DEPLOYABLE_DIRS.some((dir) => rel === dir || rel.startsWith(`${dir}/`));
 }
 
 /** Packages (not files, not Node built-ins) that compiled CommonJS code requires. */

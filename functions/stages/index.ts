@@ -1,5 +1,5 @@
-import type { StageKey } from '../pipeline/definition';
-import type { AnyStageDefinition } from '../runtime/stage-definition';
+import type { StageKey } from '../definition';
+import type { AnyStageDefinition } from '../../toolkit/core/runtime/stage-definition';
 import { classifyStage } from './classify';
 import { languageStage } from './language';
 import { nlpStage } from './nlp';

@@ -18,8 +18,8 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PubSub } from '@google-cloud/pubsub';
-import { freePort } from '../../functions/local/ports';
-import { startPubSubEmulator } from '../../functions/local/pubsub-emulator';
+import { freePort } from '../../toolkit/local/ports';
+import { startPubSubEmulator } from '../../toolkit/local/pubsub-emulator';
 
 const WAIT_MILLIS = 90_000;
 const RETRY_POLICY = { minimumBackoff: { seconds: 10 }, maximumBackoff: { seconds: 600 } };

@@ -6,10 +6,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publishCommand } from '../../functions/cli/commands/publish';
-import { UsageError } from '../../functions/cli/usage-error';
-import { ATTR } from '../../functions/pipeline/attributes';
-import { LimitExceededError } from '../../functions/runtime/errors';
+import { publishCommand } from '../../toolkit/cli/commands/publish';
+import { UsageError } from '../../toolkit/cli/usage-error';
+import { ATTR } from '../../toolkit/core/pipeline/attributes';
+import { LimitExceededError } from '../../toolkit/core/runtime/errors';
 import { collectMany, type Collected } from '../support/collect';
 import { emulatorHost } from '../support/emulator';
 import { pipelineEnds, useLocalPipeline } from '../support/local-pipeline';

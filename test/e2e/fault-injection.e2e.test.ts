@@ -11,9 +11,9 @@
  * Push only: in pull delivery the emulator redelivers what a killed worker held too slowly for a bounded run
  * (README, emulator gaps; scripts/emulator-gaps/retry-policy.ts).
  */
-import { ATTR } from '../../functions/pipeline/attributes';
-import { pipeline } from '../../functions/pipeline/definition';
-import type { PipelineDefinition } from '../../functions/pipeline/types';
+import { ATTR } from '../../toolkit/core/pipeline/attributes';
+import { pipeline } from '../../functions/definition';
+import type { PipelineDefinition } from '../../toolkit/core/pipeline/types';
 import { collectMany, type Collected } from '../support/collect';
 import { pipelineEnds, useLocalPipeline } from '../support/local-pipeline';
 import texts from '../fixtures/e2e/texts.json';

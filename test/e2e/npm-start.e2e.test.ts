@@ -6,10 +6,10 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startProcess, waitUntil, type ManagedProcess } from '../../functions/local/processes';
-import { freePort } from '../../functions/local/ports';
-import { isPubSubEmulatorAnswering } from '../../functions/local/pubsub-emulator';
-import { LOCAL_STATE_FILE } from '../../functions/local/state-file';
+import { startProcess, waitUntil, type ManagedProcess } from '../../toolkit/local/processes';
+import { freePort } from '../../toolkit/local/ports';
+import { isPubSubEmulatorAnswering } from '../../toolkit/local/pubsub-emulator';
+import { LOCAL_STATE_FILE } from '../../toolkit/local/state-file';
 import { uniqueProject } from '../support/emulator';
 
 jest.setTimeout(120_000);
@@ -25,7 +25,7 @@ describe('npm start', () => {
   beforeAll(async () => {
     emulatorHost = `127.0.0.1:${await freePort()}`;
     env = { ...process.env, PUBSUB_EMULATOR_HOST: emulatorHost, GOOGLE_CLOUD_PROJECT: uniqueProject('start'), PIPELINE_PREFIX: '' };
-    start = startProcess('npm start', process.execPath, ['--import', 'tsx', join(ROOT, 'functions/local/start.ts')], { cwd: ROOT, env });
+    start = startProcess('npm start', process.execPath, ['--import', 'tsx', join(ROOT, 'toolkit/local/start.ts')], { cwd: ROOT, env });
     await waitUntil('npm start', async () => start.output().includes('Local pipeline ready'), { timeoutMillis: 60_000, process: start });
   });
 

@@ -4,7 +4,7 @@
  * are published and every one must be accounted for exactly once: one result with the right attributes, or one
  * dead letter with its reason.
  */
-import { ATTR } from '../../functions/pipeline/attributes';
+import { ATTR } from '../../toolkit/core/pipeline/attributes';
 import { collectMany, type Collected } from '../support/collect';
 import { pipelineEnds, useLocalPipeline } from '../support/local-pipeline';
 import texts from '../fixtures/e2e/texts.json';

@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../../cdktf/config';
+import { ConfigError, parseConfig } from '../../toolkit/infra/config';
 import { FIXTURE_ENV } from './support/synth';
 
 /** The problems a configuration is refused with. */

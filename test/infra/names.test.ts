@@ -1,4 +1,4 @@
-import { idempotencyDatabaseId, serviceAccountId, sourceBucketName } from '../../cdktf/names';
+import { idempotencyDatabaseId, serviceAccountId, sourceBucketName } from '../../toolkit/infra/names';
 
 const ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 

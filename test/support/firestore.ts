@@ -1,5 +1,5 @@
 import type { Firestore } from '@google-cloud/firestore';
-import { createFirestoreClient } from '../../functions/idempotency';
+import { createFirestoreClient } from '../../toolkit/core/idempotency';
 
 /** The Firestore emulator started by global-setup.ts. */
 export function firestoreEmulatorHost(): string {

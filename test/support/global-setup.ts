@@ -4,8 +4,8 @@
  * Stopped (Java processes included) by global-teardown.ts.
  * Set TEST_PUBSUB_EMULATOR_HOST or TEST_FIRESTORE_EMULATOR_HOST to use an emulator that is already running instead.
  */
-import { startFirestoreEmulator } from '../../functions/local/firestore-emulator';
-import { startPubSubEmulator, type EmulatorHandle } from '../../functions/local/pubsub-emulator';
+import { startFirestoreEmulator } from '../../toolkit/local/firestore-emulator';
+import { startPubSubEmulator, type EmulatorHandle } from '../../toolkit/local/pubsub-emulator';
 
 declare global {
   // eslint-disable-next-line no-var

@@ -1,6 +1,6 @@
 import type { PubSub } from '@google-cloud/pubsub';
-import { startLocalPipeline, type LocalPipeline, type LocalPipelineOptions } from '../../functions/local/runner';
-import type { CompiledTopology } from '../../functions/pipeline/topology';
+import { startLocalPipeline, type LocalPipeline, type LocalPipelineOptions } from '../../toolkit/local/runner';
+import type { CompiledTopology } from '../../toolkit/core/pipeline/topology';
 import { emulatorClient, emulatorHost, uniqueProject } from './emulator';
 import { firestoreEmulatorHost } from './firestore';
 

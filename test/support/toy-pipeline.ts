@@ -1,4 +1,4 @@
-import type { PipelineDefinition, SubscriptionSettings } from '../../functions/pipeline/types';
+import type { PipelineDefinition, SubscriptionSettings } from '../../toolkit/core/pipeline/types';
 
 /** Options of `toyPipeline`. */
 export interface ToyPipelineOptions {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { BATCHING_DEFAULTS } from '../../pipeline/defaults';
-import type { BatchingOptions } from '../../runtime/micro-batcher';
-import { describeZodError } from '../../runtime/push-body';
+import { BATCHING_DEFAULTS } from '../../../toolkit/core/pipeline/defaults';
+import type { BatchingOptions } from '../../../toolkit/core/runtime/micro-batcher';
+import { describeZodError } from '../../../toolkit/core/runtime/push-body';
 
 /** Configuration of the classify stage. */
 export interface ClassifyConfig {

@@ -1,8 +1,8 @@
 import type { TopicClassifier } from '../../models/topic-classifier';
-import type { BatcherStats } from '../../runtime/micro-batcher';
-import { ATTR } from '../../pipeline/attributes';
-import { UnsupportedContentError } from '../../runtime/errors';
-import type { StageContext, StageOutput } from '../../runtime/stage-definition';
+import type { BatcherStats } from '../../../toolkit/core/runtime/micro-batcher';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
+import type { StageContext, StageOutput } from '../../../toolkit/core/runtime/stage-definition';
 import type { NlpOutput } from '../nlp/schema';
 import type { ClassifyConfig } from './config';
 import { INCLUDE_EMBEDDING_OPTION, type ClassifyOutput } from './schema';

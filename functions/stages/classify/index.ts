@@ -1,7 +1,7 @@
 import { loadSentenceEncoder } from '../../models/sentence-encoder';
 import { loadTopicClassifier } from '../../models/topic-classifier';
-import { createMicroBatcher } from '../../runtime/micro-batcher';
-import type { StageDefinition } from '../../runtime/stage-definition';
+import { createMicroBatcher } from '../../../toolkit/core/runtime/micro-batcher';
+import type { StageDefinition } from '../../../toolkit/core/runtime/stage-definition';
 import { nlpOutputSchema, type NlpOutput } from '../nlp/schema';
 import { parseClassifyConfig } from './config';
 import { handleClassify, type ClassifyDeps } from './handler';

@@ -1,7 +1,7 @@
-import { ATTR } from '../../pipeline/attributes';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import type { LanguageIdentifier } from '../../models/language-identifier';
 
-import type { StageContext, StageOutput } from '../../runtime/stage-definition';
+import type { StageContext, StageOutput } from '../../../toolkit/core/runtime/stage-definition';
 import type { TextRequest } from '../text-request';
 import type { LanguageOutput } from './schema';
 

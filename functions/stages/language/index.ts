@@ -1,6 +1,6 @@
 import { loadLanguageIdentifier } from '../../models/language-identifier';
-import type { StageDefinition } from '../../runtime/stage-definition';
-import { ATTR } from '../../pipeline/attributes';
+import type { StageDefinition } from '../../../toolkit/core/runtime/stage-definition';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { textContentTypeProblem } from '../content-types';
 import { TEXT_REQUEST_EXPECTS, textRequestSchema, type TextRequest } from '../text-request';
 import { handleLanguage, type LanguageDeps } from './handler';

@@ -1,7 +1,7 @@
-import { ATTR } from '../../pipeline/attributes';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import type { EnglishNlp } from '../../models/english-nlp';
-import { UnsupportedContentError } from '../../runtime/errors';
-import type { StageContext, StageOutput } from '../../runtime/stage-definition';
+import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
+import type { StageContext, StageOutput } from '../../../toolkit/core/runtime/stage-definition';
 import type { LanguageOutput } from '../language/schema';
 import type { NlpOutput } from './schema';
 

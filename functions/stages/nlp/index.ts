@@ -1,5 +1,5 @@
 import { loadEnglishNlp } from '../../models/english-nlp';
-import type { StageDefinition } from '../../runtime/stage-definition';
+import type { StageDefinition } from '../../../toolkit/core/runtime/stage-definition';
 import { languageOutputSchema, type LanguageOutput } from '../language/schema';
 import { handleNlp, type NlpDeps } from './handler';
 import { nlpOutputSchema, type NlpOutput } from './schema';

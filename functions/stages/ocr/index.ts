@@ -1,6 +1,6 @@
 import { createGcsClient } from '../../models/cloud-storage';
 import { loadOcrEngine } from '../../models/ocr-engine';
-import type { StageDefinition } from '../../runtime/stage-definition';
+import type { StageDefinition } from '../../../toolkit/core/runtime/stage-definition';
 import type { TextRequest } from '../text-request';
 import { textRequestSchema } from '../text-request';
 import { parseOcrConfig } from './config';

@@ -1,9 +1,9 @@
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { onnxModelConfigSchema, type OnnxModelConfig, type OnnxModelConfigInput } from '../../models/onnx-model';
-import { BATCHING_DEFAULTS } from '../../pipeline/defaults';
-import { describeZodError } from '../../runtime/push-body';
-import type { BatchingOptions } from '../../runtime/micro-batcher';
+import { BATCHING_DEFAULTS } from '../../../toolkit/core/pipeline/defaults';
+import { describeZodError } from '../../../toolkit/core/runtime/push-body';
+import type { BatchingOptions } from '../../../toolkit/core/runtime/micro-batcher';
 import { parseImageSourceConfig, type ImageSourceConfig } from '../ocr/image-source';
 
 /**

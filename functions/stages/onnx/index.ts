@@ -1,8 +1,8 @@
 import { createGcsClient } from '../../models/cloud-storage';
 import { loadOnnxImageModel, type OnnxPrediction } from '../../models/onnx-model';
 import type { RgbaImage } from '../../models/png';
-import { createMicroBatcher } from '../../runtime/micro-batcher';
-import type { StageDefinition } from '../../runtime/stage-definition';
+import { createMicroBatcher } from '../../../toolkit/core/runtime/micro-batcher';
+import type { StageDefinition } from '../../../toolkit/core/runtime/stage-definition';
 import { IMAGE_REQUEST_EXPECTS, imageRequestSchema, type ImageRequest } from '../ocr/image-request';
 import { parseOnnxStageConfig } from './config';
 import { handleOnnx, type OnnxDeps } from './handler';

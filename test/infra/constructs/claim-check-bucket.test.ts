@@ -2,7 +2,7 @@ import 'cdktf/lib/testing/adapters/jest';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Testing } from 'cdktf';
-import { ClaimCheckBucket, claimCheckBucketName } from '../../../cdktf/constructs/claim-check-bucket';
+import { ClaimCheckBucket, claimCheckBucketName } from '../../../toolkit/infra/constructs/claim-check-bucket';
 import { type Body, fixtureStacks, only, parse, reference, resources, target } from '../support/synth';
 
 Testing.setupJest();

@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
 import { Testing } from 'cdktf';
-import { CmekAccess } from '../../../cdktf/constructs/cmek-access';
+import { CmekAccess } from '../../../toolkit/infra/constructs/cmek-access';
 import { parse, reference, resources } from '../support/synth';
 
 Testing.setupJest();

@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { Testing } from 'cdktf';
-import { DeadLetterGrants } from '../../../cdktf/constructs/dead-letter-grants';
+import { DeadLetterGrants } from '../../../toolkit/infra/constructs/dead-letter-grants';
 import { parse, resources } from '../support/synth';
 
 Testing.setupJest();

@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { StorageBucketObject } from '@cdktf/provider-google/lib/storage-bucket-object';
 import { Testing } from 'cdktf';
-import { FunctionArchive } from '../../../cdktf/constructs/function-archive';
+import { FunctionArchive } from '../../../toolkit/infra/constructs/function-archive';
 import { fixtureFunctionSource, only, parse } from '../support/synth';
 
 Testing.setupJest();

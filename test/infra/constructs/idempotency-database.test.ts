@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { FirestoreDatabase } from '@cdktf/provider-google/lib/firestore-database';
 import { Testing } from 'cdktf';
-import { IdempotencyDatabase, type IdempotencyDatabaseConfig } from '../../../cdktf/constructs/idempotency-database';
+import { IdempotencyDatabase, type IdempotencyDatabaseConfig } from '../../../toolkit/infra/constructs/idempotency-database';
 import { type Body, parse, resources } from '../support/synth';
 
 Testing.setupJest();

@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { PipelineOutputs } from '../../../cdktf/constructs/pipeline-outputs';
+import { PipelineOutputs } from '../../../toolkit/infra/constructs/pipeline-outputs';
 import { parse } from '../support/synth';
 
 describe('PipelineOutputs', () => {

@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
 import { Testing } from 'cdktf';
-import { PipelineStage } from '../../../cdktf/constructs/pipeline-stage';
+import { PipelineStage } from '../../../toolkit/infra/constructs/pipeline-stage';
 import { type Body, only, parse, target } from '../support/synth';
 import { aStage, fakeTopicIds, TOPOLOGY } from '../support/topology';
 

@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { PubsubSubscription } from '@cdktf/provider-google/lib/pubsub-subscription';
 import { Testing } from 'cdktf';
-import { PipelineSubscription } from '../../../cdktf/constructs/pipeline-subscription';
+import { PipelineSubscription } from '../../../toolkit/infra/constructs/pipeline-subscription';
 import { type Body, only, parse } from '../support/synth';
 import { aFilteredPullSubscription, aPushSubscription, deadLetterTopic } from '../support/topology';
 

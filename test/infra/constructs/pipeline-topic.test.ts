@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { Testing } from 'cdktf';
-import { PipelineTopic } from '../../../cdktf/constructs/pipeline-topic';
+import { PipelineTopic } from '../../../toolkit/infra/constructs/pipeline-topic';
 import { only, parse } from '../support/synth';
 import { deadLetterTopic, TOPOLOGY } from '../support/topology';
 

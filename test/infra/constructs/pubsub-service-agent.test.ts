@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { TerraformOutput, Testing } from 'cdktf';
-import { PubsubServiceAgent } from '../../../cdktf/constructs/pubsub-service-agent';
+import { PubsubServiceAgent } from '../../../toolkit/infra/constructs/pubsub-service-agent';
 import { parse } from '../support/synth';
 
 Testing.setupJest();

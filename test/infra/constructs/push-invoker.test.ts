@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { Testing } from 'cdktf';
-import { PushInvoker } from '../../../cdktf/constructs/push-invoker';
+import { PushInvoker } from '../../../toolkit/infra/constructs/push-invoker';
 import { only, parse, reference, resources } from '../support/synth';
 import { aStage } from '../support/topology';
 

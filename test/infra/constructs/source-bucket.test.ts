@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Testing } from 'cdktf';
-import { SourceBucket } from '../../../cdktf/constructs/source-bucket';
+import { SourceBucket } from '../../../toolkit/infra/constructs/source-bucket';
 import { only, parse } from '../support/synth';
 
 Testing.setupJest();

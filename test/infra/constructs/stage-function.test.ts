@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { Cloudfunctions2Function } from '@cdktf/provider-google/lib/cloudfunctions2-function';
 import { Testing } from 'cdktf';
-import { StageFunction } from '../../../cdktf/constructs/stage-function';
+import { StageFunction } from '../../../toolkit/infra/constructs/stage-function';
 import { type Body, only, parse } from '../support/synth';
 import { aStage, TOPOLOGY } from '../support/topology';
 

@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Testing } from 'cdktf';
-import { StageServiceAccount } from '../../../cdktf/constructs/stage-service-account';
+import { StageServiceAccount } from '../../../toolkit/infra/constructs/stage-service-account';
 import { parse, resources } from '../support/synth';
 import { aStage, fakeTopicIds } from '../support/topology';
 

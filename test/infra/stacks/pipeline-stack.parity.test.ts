@@ -4,10 +4,10 @@
  * fails here.
  */
 import { Testing } from 'cdktf';
-import type { EnvironmentConfig } from '../../../cdktf/config';
-import { compileTopology } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import type { CompiledTopology } from '../../../functions/pipeline/topology';
+import type { EnvironmentConfig } from '../../../toolkit/infra/config';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
 import { type Body, fixtureConfig, fixtureStacks, parse, reference, resources, type SynthJson, target } from '../support/synth';
 
 interface Case {

@@ -1,7 +1,7 @@
 /** The default pipeline compiled for a fixture project, for construct tests that need real compiled entities. */
-import { compileTopology } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import type { CompiledStage, CompiledSubscription, CompiledTopic, CompiledTopology } from '../../../functions/pipeline/topology';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import type { CompiledStage, CompiledSubscription, CompiledTopic, CompiledTopology } from '../../../toolkit/core/pipeline/topology';
 
 /** `compileTopology(pipeline)` for project `example-project`, prefix `test`. */
 export const TOPOLOGY: CompiledTopology = compileTopology(pipeline, { project: 'example-project', prefix: 'test', labels: { env: 'dev' } });

@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Storage } from '@google-cloud/storage';
-import { ClaimCheckContentError, ClaimCheckNotFoundError, ClaimCheckUnavailableError, InvalidClaimCheckError } from '../../../functions/claim-check/errors';
-import { createGcsPayloadStore } from '../../../functions/claim-check/gcs-store';
-import { sha256Hex } from '../../../functions/claim-check/reference';
-import { PermanentError, RetryableError } from '../../../functions/runtime/errors';
-import type { PayloadStore } from '../../../functions/runtime/hooks';
+import { ClaimCheckContentError, ClaimCheckNotFoundError, ClaimCheckUnavailableError, InvalidClaimCheckError } from '../../../toolkit/core/claim-check/errors';
+import { createGcsPayloadStore } from '../../../toolkit/core/claim-check/gcs-store';
+import { sha256Hex } from '../../../toolkit/core/claim-check/reference';
+import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
+import type { PayloadStore } from '../../../toolkit/core/runtime/hooks';
 import { startFakeGcsServer, type FakeGcsServer } from '../../support/fake-gcs-server';
 
 jest.setTimeout(60_000);

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Message, PubSub } from '@google-cloud/pubsub';
-import { createFilePayloadStore } from '../../../functions/claim-check/file-store';
-import { publishCommand } from '../../../functions/cli/commands/publish';
-import { ATTR } from '../../../functions/pipeline/attributes';
-import { compileTopology } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import { LimitExceededError } from '../../../functions/runtime/errors';
+import { createFilePayloadStore } from '../../../toolkit/core/claim-check/file-store';
+import { publishCommand } from '../../../toolkit/cli/commands/publish';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import { LimitExceededError } from '../../../toolkit/core/runtime/errors';
 import { emulatorClient, uniqueProject } from '../../support/emulator';
 
 jest.setTimeout(60_000);

@@ -3,11 +3,11 @@
  * dead-lettered by the runtime, retryable ones by the subscription's policy) are listed without being consumed,
  * paged, replayed once the cause is fixed (through the stage again, not dropped as duplicates), and purged.
  */
-import { ATTR } from '../../../functions/pipeline/attributes';
-import { listDeadLetters, type DeadLetterPage } from '../../../functions/dead-letters/list';
-import { purgeDeadLetters } from '../../../functions/dead-letters/purge';
-import { replayDeadLetters } from '../../../functions/dead-letters/replay';
-import { RETRIES_EXHAUSTED } from '../../../functions/dead-letters/source';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { listDeadLetters, type DeadLetterPage } from '../../../toolkit/core/dead-letters/list';
+import { purgeDeadLetters } from '../../../toolkit/core/dead-letters/purge';
+import { replayDeadLetters } from '../../../toolkit/core/dead-letters/replay';
+import { RETRIES_EXHAUSTED } from '../../../toolkit/core/dead-letters/source';
 import { collect } from '../../support/collect';
 import { uniqueProject } from '../../support/emulator';
 import { MemoryIdempotencyStore } from './memory-idempotency';

@@ -1,4 +1,4 @@
-import type { ClaimResult, IdempotencyStore } from '../../../functions/runtime/hooks';
+import type { ClaimResult, IdempotencyStore } from '../../../toolkit/core/runtime/hooks';
 
 /**
  * A minimal in-memory `IdempotencyStore` for these tests: completed keys are remembered for ever, a claim is

@@ -4,9 +4,9 @@
  * separate clients, and the stored layout the TTL policy relies on.
  */
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
-import { FirestoreIdempotencyStore } from '../../../functions/idempotency/firestore-store';
-import { recordDocumentId } from '../../../functions/idempotency/document-id';
-import type { ClaimResult } from '../../../functions/runtime/hooks';
+import { FirestoreIdempotencyStore } from '../../../toolkit/core/idempotency/firestore-store';
+import { recordDocumentId } from '../../../toolkit/core/idempotency/document-id';
+import type { ClaimResult } from '../../../toolkit/core/runtime/hooks';
 import { uniqueProject } from '../../support/emulator';
 import { firestoreClient } from '../../support/firestore';
 

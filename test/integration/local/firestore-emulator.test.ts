@@ -3,8 +3,8 @@
  * emulator, and stop it with its JVM.
  */
 import { existsSync } from 'node:fs';
-import { findFirestoreEmulator, isFirestoreEmulatorAnswering, startFirestoreEmulator } from '../../../functions/local/firestore-emulator';
-import { EmulatorNotInstalledError } from '../../../functions/local/pubsub-emulator';
+import { findFirestoreEmulator, isFirestoreEmulatorAnswering, startFirestoreEmulator } from '../../../toolkit/local/firestore-emulator';
+import { EmulatorNotInstalledError } from '../../../toolkit/local/pubsub-emulator';
 import { emulatorHost } from '../../support/emulator';
 import { firestoreEmulatorHost } from '../../support/firestore';
 

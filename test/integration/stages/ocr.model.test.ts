@@ -6,7 +6,7 @@
 import { loadOcrEngine, shutdownOcrEngine } from '../../../functions/models/ocr-engine';
 import { createGcsClient } from '../../../functions/models/cloud-storage';
 import { encodePng } from '../../../functions/models/png';
-import { UnsupportedContentError } from '../../../functions/runtime/errors';
+import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
 import { handleOcr, type OcrDeps } from '../../../functions/stages/ocr/handler';
 import { parseOcrConfig } from '../../../functions/stages/ocr/config';
 import { loadOnnxDeps } from '../../../functions/stages/onnx';

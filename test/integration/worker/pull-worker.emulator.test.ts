@@ -5,16 +5,16 @@
  */
 import type { PubSub } from '@google-cloud/pubsub';
 import { z } from 'zod';
-import { provisionTopology } from '../../../functions/local/provision';
-import { ATTR, PUBSUB_DEAD_LETTER_ATTR } from '../../../functions/pipeline/attributes';
-import { compileTopology } from '../../../functions/pipeline/compile';
-import type { CompiledTopology } from '../../../functions/pipeline/topology';
-import { PermanentError, RetryableError } from '../../../functions/runtime/errors';
-import { createLogger } from '../../../functions/runtime/logger';
-import { createPubSubPublisher } from '../../../functions/runtime/publisher';
-import type { StageDefinition } from '../../../functions/runtime/stage-definition';
-import { parseWorkerConfig } from '../../../functions/worker/config';
-import { startStageWorker, type StageWorker } from '../../../functions/worker/stage-worker';
+import { provisionTopology } from '../../../toolkit/local/provision';
+import { ATTR, PUBSUB_DEAD_LETTER_ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
+import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
+import { createLogger } from '../../../toolkit/core/runtime/logger';
+import { createPubSubPublisher } from '../../../toolkit/core/runtime/publisher';
+import type { StageDefinition } from '../../../toolkit/core/runtime/stage-definition';
+import { parseWorkerConfig } from '../../../toolkit/core/worker/config';
+import { startStageWorker, type StageWorker } from '../../../toolkit/core/worker/stage-worker';
 import { collect } from '../../support/collect';
 import { emulatorClient, uniqueProject } from '../../support/emulator';
 import { toyPipeline } from '../../support/toy-pipeline';

@@ -4,12 +4,12 @@
  * up the rest: every message ends up processed exactly once, none lost and none processed twice.
  */
 import type { PubSub } from '@google-cloud/pubsub';
-import { provisionTopology } from '../../../functions/local/provision';
-import { ATTR } from '../../../functions/pipeline/attributes';
-import { compileTopology } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import type { CompiledTopology } from '../../../functions/pipeline/topology';
-import { startWorkerProcess, type WorkerProcess } from '../../../functions/local/worker-process';
+import { provisionTopology } from '../../../toolkit/local/provision';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
+import { startWorkerProcess, type WorkerProcess } from '../../../toolkit/local/worker-process';
 import { collectMany, type Collected } from '../../support/collect';
 import { emulatorClient, emulatorHost, uniqueProject } from '../../support/emulator';
 import { pipelineEnds } from '../../support/local-pipeline';

@@ -1,5 +1,5 @@
-import { pipeline } from '../../../functions/pipeline/definition';
-import type { PipelineDefinition } from '../../../functions/pipeline/types';
+import { pipeline } from '../../../functions/definition';
+import type { PipelineDefinition } from '../../../toolkit/core/pipeline/types';
 
 /**
  * Overrides of a pipeline definition: objects are merged key by key, arrays and scalars replace, and `null`

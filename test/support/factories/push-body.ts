@@ -1,4 +1,4 @@
-import type { PushBody } from '../../../functions/runtime/push-body';
+import type { PushBody } from '../../../toolkit/core/runtime/push-body';
 
 /** What a test may change in a push body; everything else gets a realistic default. */
 export interface PushBodyOverrides {

@@ -1,4 +1,4 @@
-import type { ReceivedMessage } from '../../../functions/runtime/received-message';
+import type { ReceivedMessage } from '../../../toolkit/core/runtime/received-message';
 
 /** A message as the runtime sees it after parsing a push body; override any field. */
 export function receivedMessage(overrides: Partial<ReceivedMessage> = {}): ReceivedMessage {

@@ -1,5 +1,5 @@
-import type { OutgoingMessage } from '../../../functions/runtime/limits';
-import type { Publisher } from '../../../functions/runtime/publisher';
+import type { OutgoingMessage } from '../../../toolkit/core/runtime/limits';
+import type { Publisher } from '../../../toolkit/core/runtime/publisher';
 
 /** One message the fake accepted. */
 export interface PublishedMessage {

@@ -1,10 +1,10 @@
 import { stageSample } from '../../../bench/samples';
 import { steadyRate, textPathDefinition } from '../../../bench/pipeline';
 import { TEXT_PATH_STAGES } from '../../../bench/report';
-import { compileFilter } from '../../../functions/filter';
-import { compileTopology } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import type { AnyStageDefinition } from '../../../functions/runtime/stage-definition';
+import { compileFilter } from '../../../toolkit/core/filter';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import type { AnyStageDefinition } from '../../../toolkit/core/runtime/stage-definition';
 import { STAGES } from '../../../functions/stages';
 
 const topology = compileTopology(pipeline, { project: 'bench-project' });

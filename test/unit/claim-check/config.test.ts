@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { CLAIM_CHECK_DEFAULTS, createPayloadStore, localClaimCheckEnv, parseClaimCheckConfig } from '../../../functions/claim-check';
+import { CLAIM_CHECK_DEFAULTS, createPayloadStore, localClaimCheckEnv, parseClaimCheckConfig } from '../../../toolkit/core/claim-check';
 
 describe('parseClaimCheckConfig', () => {
   it.each([

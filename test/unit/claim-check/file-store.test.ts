@@ -2,11 +2,11 @@ import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ClaimCheckContentError, ClaimCheckNotFoundError, InvalidClaimCheckError } from '../../../functions/claim-check/errors';
-import { createFilePayloadStore } from '../../../functions/claim-check/file-store';
-import { sha256Hex } from '../../../functions/claim-check/reference';
-import { PermanentError } from '../../../functions/runtime/errors';
-import type { PayloadStore } from '../../../functions/runtime/hooks';
+import { ClaimCheckContentError, ClaimCheckNotFoundError, InvalidClaimCheckError } from '../../../toolkit/core/claim-check/errors';
+import { createFilePayloadStore } from '../../../toolkit/core/claim-check/file-store';
+import { sha256Hex } from '../../../toolkit/core/claim-check/reference';
+import { PermanentError } from '../../../toolkit/core/runtime/errors';
+import type { PayloadStore } from '../../../toolkit/core/runtime/hooks';
 
 const hint = { stage: 'test', correlationId: 'c-1' };
 

@@ -1,7 +1,7 @@
-import { ATTR } from '../../../functions/pipeline/attributes';
-import { asPublished, checkIn, goesByReference } from '../../../functions/claim-check/publish';
-import type { PayloadStore } from '../../../functions/runtime/hooks';
-import { limitProblems } from '../../../functions/runtime/limits';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { asPublished, checkIn, goesByReference } from '../../../toolkit/core/claim-check/publish';
+import type { PayloadStore } from '../../../toolkit/core/runtime/hooks';
+import { limitProblems } from '../../../toolkit/core/runtime/limits';
 
 /** A store that records what it is given and answers `ref:<n>`. */
 function recordingStore(thresholdBytes: number): PayloadStore & { stored: Buffer[] } {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { InvalidClaimCheckError } from '../../../functions/claim-check/errors';
-import { contentName, fileReference, isInside, parseReference, promisedHash, sha256Hex } from '../../../functions/claim-check/reference';
+import { InvalidClaimCheckError } from '../../../toolkit/core/claim-check/errors';
+import { contentName, fileReference, isInside, parseReference, promisedHash, sha256Hex } from '../../../toolkit/core/claim-check/reference';
 
 describe('claim-check references', () => {
   it.each([

@@ -1,5 +1,5 @@
-import { CONNECTION_OPTIONS, parseAttributes, parseCommandArgs, parsePositiveInt } from '../../../functions/cli/args';
-import { UsageError } from '../../../functions/cli/usage-error';
+import { CONNECTION_OPTIONS, parseAttributes, parseCommandArgs, parsePositiveInt } from '../../../toolkit/cli/args';
+import { UsageError } from '../../../toolkit/cli/usage-error';
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,

@@ -1,5 +1,5 @@
 import type { Message } from '@google-cloud/pubsub';
-import { formatReadable, toTailRecord, type TailRecord } from '../../../functions/cli/format';
+import { formatReadable, toTailRecord, type TailRecord } from '../../../toolkit/cli/format';
 
 /** The fields of a received Pub/Sub message that `toTailRecord` reads. */
 function message(overrides: { data: Buffer; attributes?: Record<string, string>; orderingKey?: string; deliveryAttempt?: number }): Message {

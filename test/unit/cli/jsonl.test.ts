@@ -1,4 +1,4 @@
-import { parseJsonl } from '../../../functions/cli/jsonl';
+import { parseJsonl } from '../../../toolkit/cli/jsonl';
 
 describe('parseJsonl', () => {
   it('parses one value per line, keeping 1-based line numbers', () => {

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
-import { dlqCommand } from '../../../functions/cli/commands/dlq';
-import { dataForJson, formatTable, parsePositiveNumber, selectionFrom, type DlqIo } from '../../../functions/cli/commands/dlq-io';
-import { UsageError } from '../../../functions/cli/usage-error';
+import { dlqCommand } from '../../../toolkit/cli/commands/dlq';
+import { dataForJson, formatTable, parsePositiveNumber, selectionFrom, type DlqIo } from '../../../toolkit/cli/commands/dlq-io';
+import { UsageError } from '../../../toolkit/cli/usage-error';
 
 /** Streams that record what was written; `input` is a terminal only when asked. */
 function fakeIo(inputIsTty = false): DlqIo & { written: () => string } {

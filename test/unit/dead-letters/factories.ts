@@ -1,7 +1,7 @@
-import { compileTopology } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import type { CompiledTopology } from '../../../functions/pipeline/topology';
-import type { PulledMessage } from '../../../functions/dead-letters/pulled-message';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
+import type { PulledMessage } from '../../../toolkit/core/dead-letters/pulled-message';
 
 /** The default pipeline for project `test-project`, prefix `dev`. */
 export const TOPOLOGY: CompiledTopology = compileTopology(pipeline, { project: 'test-project', prefix: 'dev' });

@@ -1,5 +1,5 @@
-import { ATTR } from '../../../functions/pipeline/attributes';
-import { idempotencyKey } from '../../../functions/runtime/idempotency-key';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { idempotencyKey } from '../../../toolkit/core/runtime/idempotency-key';
 import { receivedMessage } from '../../support/factories/received-message';
 
 describe('idempotencyKey and replays', () => {

@@ -1,6 +1,6 @@
-import { DeadLetterError } from '../../../functions/dead-letters/errors';
-import { decodePageToken, encodePageToken } from '../../../functions/dead-letters/page-token';
-import { comparePulled, compareMessageIds } from '../../../functions/dead-letters/pulled-message';
+import { DeadLetterError } from '../../../toolkit/core/dead-letters/errors';
+import { decodePageToken, encodePageToken } from '../../../toolkit/core/dead-letters/page-token';
+import { comparePulled, compareMessageIds } from '../../../toolkit/core/dead-letters/pulled-message';
 
 describe('page tokens', () => {
   it('round-trip a position', () => {

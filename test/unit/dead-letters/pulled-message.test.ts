@@ -1,5 +1,5 @@
-import { DeadLetterError } from '../../../functions/dead-letters/errors';
-import { toPulledMessage } from '../../../functions/dead-letters/pulled-message';
+import { DeadLetterError } from '../../../toolkit/core/dead-letters/errors';
+import { toPulledMessage } from '../../../toolkit/core/dead-letters/pulled-message';
 
 describe('toPulledMessage', () => {
   it('normalises a pull response entry: data, attributes, publish time to the nanosecond', () => {

@@ -1,4 +1,4 @@
-import { createRateLimiter, type Clock } from '../../../functions/dead-letters/rate-limit';
+import { createRateLimiter, type Clock } from '../../../toolkit/core/dead-letters/rate-limit';
 
 /** A clock whose sleeps advance time instantly, recording them. */
 function fakeClock(): Clock & { sleeps: number[]; time: number } {

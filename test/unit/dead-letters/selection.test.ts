@@ -1,7 +1,7 @@
-import { ATTR } from '../../../functions/pipeline/attributes';
-import { DeadLetterError } from '../../../functions/dead-letters/errors';
-import { compileSelection, selectsAll } from '../../../functions/dead-letters/selection';
-import { describeDeadLetter, type DeadLetter } from '../../../functions/dead-letters/source';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { DeadLetterError } from '../../../toolkit/core/dead-letters/errors';
+import { compileSelection, selectsAll } from '../../../toolkit/core/dead-letters/selection';
+import { describeDeadLetter, type DeadLetter } from '../../../toolkit/core/dead-letters/source';
 import { pulledMessage, TOPOLOGY } from './factories';
 
 const letter = (attributes: Record<string, string>, messageId?: string): DeadLetter =>

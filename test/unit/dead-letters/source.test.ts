@@ -1,5 +1,5 @@
-import { ATTR, PUBSUB_DEAD_LETTER_ATTR } from '../../../functions/pipeline/attributes';
-import { describeDeadLetter, replayMessage, replayTarget, RETRIES_EXHAUSTED, UNKNOWN_REASON } from '../../../functions/dead-letters/source';
+import { ATTR, PUBSUB_DEAD_LETTER_ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { describeDeadLetter, replayMessage, replayTarget, RETRIES_EXHAUSTED, UNKNOWN_REASON } from '../../../toolkit/core/dead-letters/source';
 import { pulledMessage, subscriptionName, TOPOLOGY, topicName } from './factories';
 
 describe('describeDeadLetter', () => {

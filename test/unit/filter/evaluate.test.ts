@@ -1,4 +1,4 @@
-import { compileFilter, FilterSyntaxError, matchesFilter, parseFilter, type FilterNode } from '../../../functions/filter';
+import { compileFilter, FilterSyntaxError, matchesFilter, parseFilter, type FilterNode } from '../../../toolkit/core/filter';
 import evaluateFixtures from '../../fixtures/filters/evaluate.json';
 
 /** One message: does `filter` deliver a message with `attributes`? `basis` as in parser.test.ts. */

@@ -5,7 +5,7 @@ import {
   MAX_FILTER_BYTES,
   parseFilter,
   type FilterNode,
-} from '../../../functions/filter';
+} from '../../../toolkit/core/filter';
 import invalidFixtures from '../../fixtures/filters/invalid.json';
 import validFixtures from '../../fixtures/filters/valid.json';
 

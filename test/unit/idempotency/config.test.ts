@@ -1,5 +1,5 @@
-import { parseIdempotencyConfig } from '../../../functions/idempotency/config';
-import { recordDocumentId } from '../../../functions/idempotency/document-id';
+import { parseIdempotencyConfig } from '../../../toolkit/core/idempotency/config';
+import { recordDocumentId } from '../../../toolkit/core/idempotency/document-id';
 
 describe('parseIdempotencyConfig', () => {
   it('defaults to memory on a machine with no Firestore emulator, with a 10 minute window', () => {

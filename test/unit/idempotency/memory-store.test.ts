@@ -1,8 +1,8 @@
-import { leaseMillisFromTopology } from '../../../functions/idempotency/lease';
-import { MemoryIdempotencyStore } from '../../../functions/idempotency/memory-store';
-import { compileTopology } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import type { ClaimResult } from '../../../functions/runtime/hooks';
+import { leaseMillisFromTopology } from '../../../toolkit/core/idempotency/lease';
+import { MemoryIdempotencyStore } from '../../../toolkit/core/idempotency/memory-store';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import type { ClaimResult } from '../../../toolkit/core/runtime/hooks';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 const WINDOW_MILLIS = 600_000;

@@ -4,15 +4,15 @@
  * test/integration/runtime/idempotency.test.ts.
  */
 import { z } from 'zod';
-import { MemoryIdempotencyStore } from '../../../functions/idempotency/memory-store';
-import { ATTR } from '../../../functions/pipeline/attributes';
-import { compileTopology } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import { PermanentError, RetryableError } from '../../../functions/runtime/errors';
-import type { IdempotencyStore } from '../../../functions/runtime/hooks';
-import { createLogger } from '../../../functions/runtime/logger';
-import type { StageDefinition } from '../../../functions/runtime/stage-definition';
-import { createStageProcessor, type StageProcessor } from '../../../functions/runtime/stage-processor';
+import { MemoryIdempotencyStore } from '../../../toolkit/core/idempotency/memory-store';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
+import type { IdempotencyStore } from '../../../toolkit/core/runtime/hooks';
+import { createLogger } from '../../../toolkit/core/runtime/logger';
+import type { StageDefinition } from '../../../toolkit/core/runtime/stage-definition';
+import { createStageProcessor, type StageProcessor } from '../../../toolkit/core/runtime/stage-processor';
 import { receivedMessage } from '../../support/factories/received-message';
 import { FakePublisher } from '../../support/fakes/publisher';
 

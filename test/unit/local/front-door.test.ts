@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startFrontDoor, type FrontDoor } from '../../../functions/local/front-door';
-import { freePort } from '../../../functions/local/ports';
-import { waitUntil } from '../../../functions/local/processes';
+import { startFrontDoor, type FrontDoor } from '../../../toolkit/local/front-door';
+import { freePort } from '../../../toolkit/local/ports';
+import { waitUntil } from '../../../toolkit/local/processes';
 
 /** A stage server stand-in on 127.0.0.1 that answers with `handler`. */
 async function backend(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; port: number }> {

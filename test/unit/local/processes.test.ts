@@ -1,4 +1,4 @@
-import { startProcess, waitUntil } from '../../../functions/local/processes';
+import { startProcess, waitUntil } from '../../../toolkit/local/processes';
 
 /** True while a process with this pid exists. */
 function alive(pid: number): boolean {

@@ -1,6 +1,6 @@
 import { inspectImage } from '../../../functions/models/image-format';
 import { encodePng } from '../../../functions/models/png';
-import { UnsupportedContentError } from '../../../functions/runtime/errors';
+import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
 
 const png = encodePng({ width: 30, height: 20, data: new Uint8Array(600).fill(255), channels: 1 });
 

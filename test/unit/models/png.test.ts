@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { decodePng, encodePng, PNG_SIGNATURE } from '../../../functions/models/png';
-import { UnsupportedContentError } from '../../../functions/runtime/errors';
+import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
 
 /** Builds a PNG by hand from raw scanlines (filter byte included), to reach colour types and filters `encodePng` never writes. */
 function handmade(width: number, height: number, depth: number, colorType: number, scanlines: number[][], extra: Buffer[] = [], interlace = 0): Buffer {

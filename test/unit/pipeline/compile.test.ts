@@ -1,11 +1,11 @@
-import { filterAttributeKeys, parseFilter } from '../../../functions/filter';
-import { ATTRIBUTE_KEYS } from '../../../functions/pipeline/attributes';
-import { compileTopology, pushSubscriptionKey } from '../../../functions/pipeline/compile';
-import { DEFAULTS } from '../../../functions/pipeline/defaults';
-import { pipeline } from '../../../functions/pipeline/definition';
-import { durationSeconds } from '../../../functions/pipeline/durations';
-import { DefinitionError } from '../../../functions/pipeline/errors';
-import type { CompileOptions } from '../../../functions/pipeline/topology';
+import { filterAttributeKeys, parseFilter } from '../../../toolkit/core/filter';
+import { ATTRIBUTE_KEYS } from '../../../toolkit/core/pipeline/attributes';
+import { compileTopology, pushSubscriptionKey } from '../../../toolkit/core/pipeline/compile';
+import { DEFAULTS } from '../../../toolkit/core/pipeline/defaults';
+import { pipeline } from '../../../functions/definition';
+import { durationSeconds } from '../../../toolkit/core/pipeline/durations';
+import { DefinitionError } from '../../../toolkit/core/pipeline/errors';
+import type { CompileOptions } from '../../../toolkit/core/pipeline/topology';
 import { definition, type DefinitionOverrides } from '../../support/factories/definition';
 import invalidFixtures from '../../fixtures/pipeline/invalid-definitions.json';
 

@@ -1,7 +1,7 @@
-import { ATTR, DEAD_LETTER_ATTRIBUTE_KEYS, PUBSUB_DEAD_LETTER_ATTR } from '../../../functions/pipeline/attributes';
-import { buildDeadLetter, type DeadLetterSource } from '../../../functions/runtime/dead-letter';
-import { InvalidJsonError, LimitExceededError, PermanentError } from '../../../functions/runtime/errors';
-import { limitProblems } from '../../../functions/runtime/limits';
+import { ATTR, DEAD_LETTER_ATTRIBUTE_KEYS, PUBSUB_DEAD_LETTER_ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { buildDeadLetter, type DeadLetterSource } from '../../../toolkit/core/runtime/dead-letter';
+import { InvalidJsonError, LimitExceededError, PermanentError } from '../../../toolkit/core/runtime/errors';
+import { limitProblems } from '../../../toolkit/core/runtime/limits';
 import { manyAttributes, receivedMessage } from '../../support/factories/received-message';
 
 const SOURCE: DeadLetterSource = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { decodePayload } from '../../../functions/runtime/decode';
-import { EmptyDataError, InvalidEncodingError, InvalidInputError, InvalidJsonError, type PipelineError } from '../../../functions/runtime/errors';
+import { decodePayload } from '../../../toolkit/core/runtime/decode';
+import { EmptyDataError, InvalidEncodingError, InvalidInputError, InvalidJsonError, type PipelineError } from '../../../toolkit/core/runtime/errors';
 import fixtures from '../../fixtures/runtime/payloads.json';
 
 /** A payload (base64 in the fixture) and either the decoded value or the error it must raise. */

@@ -1,4 +1,4 @@
-import { lazy } from '../../../functions/runtime/lazy';
+import { lazy } from '../../../toolkit/core/runtime/lazy';
 
 describe('lazy', () => {
   it('does not load until first called', () => {

@@ -1,6 +1,6 @@
-import { PUBSUB_LIMITS } from '../../../functions/pipeline/defaults';
-import { LimitExceededError } from '../../../functions/runtime/errors';
-import { assertWithinLimits, limitProblems, messageSize, truncateUtf8, type OutgoingMessage } from '../../../functions/runtime/limits';
+import { PUBSUB_LIMITS } from '../../../toolkit/core/pipeline/defaults';
+import { LimitExceededError } from '../../../toolkit/core/runtime/errors';
+import { assertWithinLimits, limitProblems, messageSize, truncateUtf8, type OutgoingMessage } from '../../../toolkit/core/runtime/limits';
 import { manyAttributes } from '../../support/factories/received-message';
 
 const TEN_MB = 10 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import { createMicroBatcher, type BatchFunction } from '../../../functions/runtime/micro-batcher';
+import { createMicroBatcher, type BatchFunction } from '../../../toolkit/core/runtime/micro-batcher';
 
 /** A batch function that doubles numbers, fails negative ones alone, and records every batch it saw. */
 function doubler(): { run: BatchFunction<number, number>; batches: number[][] } {

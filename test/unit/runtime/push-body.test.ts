@@ -1,6 +1,6 @@
-import { InvalidEncodingError, InvalidPushBodyError, type PipelineError } from '../../../functions/runtime/errors';
-import { decodeBase64, parsePushRequest, PUBSUB_CLOUDEVENT_TYPE } from '../../../functions/runtime/push-body';
-import type { ReceivedMessage } from '../../../functions/runtime/received-message';
+import { InvalidEncodingError, InvalidPushBodyError, type PipelineError } from '../../../toolkit/core/runtime/errors';
+import { decodeBase64, parsePushRequest, PUBSUB_CLOUDEVENT_TYPE } from '../../../toolkit/core/runtime/push-body';
+import type { ReceivedMessage } from '../../../toolkit/core/runtime/received-message';
 import { pushBody, TEST_SUBSCRIPTION } from '../../support/factories/push-body';
 import { fakeRequest, type FakeRequestInit } from '../../support/fakes/http';
 import fixtures from '../../fixtures/runtime/push-bodies.json';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { ATTR } from '../../../functions/pipeline/attributes';
-import { compileTopology } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import { PermanentError, RetryableError } from '../../../functions/runtime/errors';
-import { createLogger } from '../../../functions/runtime/logger';
-import type { StageContext, StageDefinition, StageOutput } from '../../../functions/runtime/stage-definition';
-import { createStageHandler, type StageHandler } from '../../../functions/runtime/stage-handler';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
+import { createLogger } from '../../../toolkit/core/runtime/logger';
+import type { StageContext, StageDefinition, StageOutput } from '../../../toolkit/core/runtime/stage-definition';
+import { createStageHandler, type StageHandler } from '../../../toolkit/core/runtime/stage-handler';
 import { encodeData, pushBody, TEST_SUBSCRIPTION, type PushBodyOverrides } from '../../support/factories/push-body';
 import { send } from '../../support/fakes/http';
 import { FakePublisher } from '../../support/fakes/publisher';

@@ -1,5 +1,5 @@
-import { ATTR } from '../../../functions/pipeline/attributes';
-import { UnsupportedContentError } from '../../../functions/runtime/errors';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
 import { parseClassifyConfig, type ClassifyConfig } from '../../../functions/stages/classify/config';
 import { handleClassify, type ClassifyDeps } from '../../../functions/stages/classify/handler';
 import { classifyOutputSchema } from '../../../functions/stages/classify/schema';

@@ -1,5 +1,5 @@
-import { createLogger } from '../../../functions/runtime/logger';
-import type { StageContext } from '../../../functions/runtime/stage-definition';
+import { createLogger } from '../../../toolkit/core/runtime/logger';
+import type { StageContext } from '../../../toolkit/core/runtime/stage-definition';
 import { receivedMessage } from '../../support/factories/received-message';
 
 /** A handler's context around `deps`, with a logger that keeps its lines in `lines`. */

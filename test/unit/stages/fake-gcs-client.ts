@@ -1,5 +1,5 @@
 import type { GcsClient, GcsLocation } from '../../../functions/models/cloud-storage';
-import { InvalidInputError } from '../../../functions/runtime/errors';
+import { InvalidInputError } from '../../../toolkit/core/runtime/errors';
 
 /** An in-memory Cloud Storage: objects by `bucket/object`; a missing one fails as the real client's 404 does. */
 export function fakeGcsClient(objects: Record<string, Buffer> = {}): GcsClient & { reads: string[] } {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvalidInputError, UnsupportedContentError } from '../../../functions/runtime/errors';
+import { InvalidInputError, UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
 import { imageRequestSchema } from '../../../functions/stages/ocr/image-request';
 import { loadImageBytes, parseImageSourceConfig, type ImageSourceConfig } from '../../../functions/stages/ocr/image-source';
 import { fakeGcsClient } from './fake-gcs-client';

@@ -1,6 +1,6 @@
 import type { OcrEngine, RecognizeOptions } from '../../../functions/models/ocr-engine';
 import { encodePng } from '../../../functions/models/png';
-import { RetryableError, UnsupportedContentError } from '../../../functions/runtime/errors';
+import { RetryableError, UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
 import { parseOcrConfig, type OcrConfig } from '../../../functions/stages/ocr/config';
 import { handleOcr, type OcrDeps } from '../../../functions/stages/ocr/handler';
 import { ocrInputSchema, type OcrInput } from '../../../functions/stages/ocr/schema';

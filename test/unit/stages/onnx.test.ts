@@ -1,7 +1,7 @@
 import type { OnnxPrediction } from '../../../functions/models/onnx-model';
 import { encodePng, type RgbaImage } from '../../../functions/models/png';
-import { ATTR } from '../../../functions/pipeline/attributes';
-import { UnsupportedContentError } from '../../../functions/runtime/errors';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
 import { defaultOnnxModelConfig, parseOnnxStageConfig, type OnnxStageConfig } from '../../../functions/stages/onnx/config';
 import { handleOnnx, type OnnxDeps } from '../../../functions/stages/onnx/handler';
 import { onnxOutputSchema } from '../../../functions/stages/onnx/schema';

@@ -1,7 +1,7 @@
-import { compileFilter } from '../../../functions/filter';
-import { compileTopology } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import { ATTR } from '../../../functions/pipeline/attributes';
+import { compileFilter } from '../../../toolkit/core/filter';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { STAGES } from '../../../functions/stages';
 
 const topology = compileTopology(pipeline, { project: 'routing-test' });

@@ -1,4 +1,4 @@
-import { parseWorkerConfig, WORKER_DEFAULTS } from '../../../functions/worker/config';
+import { parseWorkerConfig, WORKER_DEFAULTS } from '../../../toolkit/core/worker/config';
 
 describe('parseWorkerConfig', () => {
   it('uses the defaults when neither flags nor environment say otherwise', () => {

@@ -1,6 +1,6 @@
-import { compileTopology, pullSubscriptionKey, pushSubscriptionKey } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import { DefinitionError } from '../../../functions/pipeline/errors';
+import { compileTopology, pullSubscriptionKey, pushSubscriptionKey } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import { DefinitionError } from '../../../toolkit/core/pipeline/errors';
 
 const options = { project: 'test-project', prefix: 'dev' } as const;
 

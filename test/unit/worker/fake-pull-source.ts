@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { PulledMessage, PullSource } from '../../../functions/worker/worker';
+import type { PulledMessage, PullSource } from '../../../toolkit/core/worker/worker';
 
 /** A pulled message that records how it was settled. */
 export class FakePulledMessage implements PulledMessage {

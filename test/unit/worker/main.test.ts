@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
-import { workerCommand } from '../../../functions/cli/commands/worker';
-import { UsageError } from '../../../functions/cli/usage-error';
-import { runWorker, WORKER_USAGE, type WorkerIo } from '../../../functions/worker/main';
+import { workerCommand } from '../../../toolkit/cli/commands/worker';
+import { UsageError } from '../../../toolkit/cli/usage-error';
+import { runWorker, WORKER_USAGE, type WorkerIo } from '../../../toolkit/core/worker/main';
 
 /** Streams that record what the worker prints, and a stop-signal hook that is never fired. */
 function io() {

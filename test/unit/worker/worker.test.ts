@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { ATTR } from '../../../functions/pipeline/attributes';
-import { compileTopology } from '../../../functions/pipeline/compile';
-import { pipeline } from '../../../functions/pipeline/definition';
-import { PermanentError, RetryableError } from '../../../functions/runtime/errors';
-import { createLogger } from '../../../functions/runtime/logger';
-import { OUTCOMES, type Outcome } from '../../../functions/runtime/outcome';
-import type { StageDefinition } from '../../../functions/runtime/stage-definition';
-import { createStageProcessor, type Processed, type StageProcessor } from '../../../functions/runtime/stage-processor';
-import { SETTLEMENT_FOR_OUTCOME, startPullWorker, toReceivedMessage } from '../../../functions/worker/worker';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
+import { createLogger } from '../../../toolkit/core/runtime/logger';
+import { OUTCOMES, type Outcome } from '../../../toolkit/core/runtime/outcome';
+import type { StageDefinition } from '../../../toolkit/core/runtime/stage-definition';
+import { createStageProcessor, type Processed, type StageProcessor } from '../../../toolkit/core/runtime/stage-processor';
+import { SETTLEMENT_FOR_OUTCOME, startPullWorker, toReceivedMessage } from '../../../toolkit/core/worker/worker';
 import { FakePublisher } from '../../support/fakes/publisher';
 import { FakePulledMessage, FakePullSource } from './fake-pull-source';
 

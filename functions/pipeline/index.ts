@@ -1,9 +1,0 @@
-/** The pipeline: its definition (data) and the compiler that makes the concrete topology. */
-export * from './attributes';
-export * from './compile';
-export * from './defaults';
-export * from './definition';
-export * from './durations';
-export * from './errors';
-export * from './topology';
-export * from './types';

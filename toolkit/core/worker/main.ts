@@ -1,0 +1,122 @@
+/**
+ * The pull worker's process: `npm run worker -- <stage> [options]` (also `aipipe worker <stage>`). Streams the
+ * stage's pull subscription and runs the stage on each message until SIGTERM or SIGINT, then stops pulling,
+ * finishes and settles what is in flight, flushes the publisher and exits 0. Exits 1 when the subscription fails
+ * for good (missing, no permission) and 2 when called wrongly.
+ */
+import { parseArgs } from 'node:util';
+import { PubSub } from '@google-cloud/pubsub';
+import { compileTopology } from '../pipeline/compile';
+import { pipeline } from '../../../functions/definition';
+import { runtimeFromEnv } from '../runtime/define-stage';
+import { parseRuntimeEnv } from '../runtime/environment';
+import { parseFaults, withFaults } from '../runtime/faults';
+import type { AnyStageDefinition } from '../runtime/stage-definition';
+import { STAGES } from '../../../functions/stages';
+import { parseWorkerConfig, WORKER_FLAG_OPTIONS, WORKER_FLAGS_USAGE } from './config';
+import { WORKER_READY_MESSAGE } from './ready';
+import { startStageWorker } from './stage-worker';
+
+/** Usage of the worker. */
+export const WORKER_USAGE = `Usage: npm run worker -- <stage> [options]      (or: aipipe worker <stage> [options])
+
+Runs one stage as a streaming-pull worker on the stage's pull subscription (see docs/delivery-modes.md).
+
+  <stage>                 ${Object.keys(STAGES).join(', ')}
+${WORKER_FLAGS_USAGE}
+Environment: GOOGLE_CLOUD_PROJECT (required), PIPELINE_PREFIX, PUBSUB_EMULATOR_HOST (for the emulator).
+`;
+
+/** What `runWorker` needs from its surroundings (injected so tests can drive it). */
+export interface WorkerIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** Registers a handler for the stop signals; the default listens for SIGTERM and SIGINT. */
+  readonly onStopSignal: (handler: (signal: string) => void) => void;
+}
+
+const processIo: WorkerIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  onStopSignal: (handler) => {
+    process.once('SIGTERM', () => handler('SIGTERM'));
+    process.once('SIGINT', () => handler('SIGINT'));
+  },
+};
+
+/** Runs the worker for `argv` (without node and script) and resolves with the exit code once it has stopped. */
+export async function runWorker(argv: readonly string[], env: NodeJS.ProcessEnv, io: WorkerIo = processIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { ...WORKER_FLAG_OPTIONS, help: { type: 'boolean', short: 'h', default: false } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.stderr.write(`worker: ${(error as Error).message}\n\n${WORKER_USAGE}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout.write(WORKER_USAGE);
+    return 0;
+  }
+  let config;
+  let runtimeEnv;
+  let faults;
+  try {
+    if (parsed.positionals.length > 1) throw new Error(`expected one stage, got ${parsed.positionals.join(' ')}`);
+    config = parseWorkerConfig({ ...parsed.values, stage: parsed.positionals[0] }, env);
+    if (!(config.stage in STAGES)) throw new Error(`unknown stage "${config.stage}"; expected one of ${Object.keys(STAGES).join(', ')}`);
+    runtimeEnv = parseRuntimeEnv(env);
+    // PIPELINE_FAULTS injects failures for resilience tests, as in the push servers; unset in real deployments.
+    faults = parseFaults(env['PIPELINE_FAULTS']);
+  } catch (error) {
+    io.stderr.write(`worker: ${(error as Error).message}\n\n${WORKER_USAGE}`);
+    return 2;
+  }
+
+  const stageKey = config.stage as keyof typeof STAGES;
+  // The runtime a push function would get (publisher, logger, stores), with the topology that feeds this stage
+  // by pull: the processor then records the pull subscription on dead letters.
+  const base = runtimeFromEnv(env);
+  const runtime = { ...base, topology: compileTopology(pipeline, { project: runtimeEnv.GOOGLE_CLOUD_PROJECT, prefix: runtimeEnv.PIPELINE_PREFIX, delivery: { [stageKey]: 'pull' } }) };
+  const subscriber = new PubSub({ projectId: runtimeEnv.GOOGLE_CLOUD_PROJECT });
+  const closeClients = async (): Promise<void> => {
+    await Promise.allSettled([runtime.publisher.close(), subscriber.close()]);
+  };
+  let worker;
+  try {
+    const definition: AnyStageDefinition = STAGES[stageKey];
+    worker = await startStageWorker({ definition: withFaults(definition, faults), runtime, subscriber, config });
+  } catch (error) {
+    io.stderr.write(`worker ${stageKey}: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    await closeClients();
+    return 1;
+  }
+  const started = worker;
+  io.onStopSignal((signal) => {
+    runtime.logger.info(`${signal}: stopping worker ${stageKey}: finishing ${started.inFlight()} in-flight messages`, { stage: stageKey, signal });
+    void started.stop();
+  });
+  runtime.logger.info(`${WORKER_READY_MESSAGE} ${started.subscriptionName}`, {
+    stage: stageKey,
+    subscription: started.subscriptionName,
+    maxMessages: config.maxMessages,
+    maxBytes: config.maxBytes,
+    streams: config.streams,
+  });
+  let code = 0;
+  try {
+    await started.done;
+  } catch (error) {
+    io.stderr.write(`worker ${stageKey}: ${error instanceof Error ? error.message : String(error)}\n`);
+    code = 1;
+  }
+  // Results are published (awaited) before each ack, so only the clients are left to close.
+  await closeClients();
+  runtime.logger.info(`worker ${stageKey} stopped`, { stage: stageKey, counts: started.counts });
+  return code;
+}
+
+if (require.main === module) {
+  void runWorker(process.argv.slice(2), process.env).then((code) => {
+    process.exit(code);
+  });
+}
