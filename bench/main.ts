@@ -13,9 +13,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPubSubEmulator } from '../toolkit/local/pubsub-emulator';
-import { compileTopology } from '../toolkit/core/pipeline/compile';
-import { pipeline } from '../functions/definition';
-import { STAGES } from '../functions/stages';
+import { pipeline } from '../functions/pipeline';
 import { benchBaseline } from './baseline';
 import { COLOURS, renderChartPng, type BarGroup } from './chart';
 import { memoryGiB, messageBytes, stageCostPerMillion } from './cost';
@@ -53,8 +51,8 @@ async function main(): Promise<void> {
   const raw: RawModelReport[] = runs('raw') ? await benchRawModels({ quick, log }) : [];
 
   // b. Stage servers; c. the baseline.
-  const topology = compileTopology(pipeline, { project: 'bench-project' });
-  const stageKeys = Object.keys(STAGES);
+  const topology = pipeline.compile({ project: 'bench-project' });
+  const stageKeys: readonly string[] = pipeline.stageKeys;
   const stages: StageReport[] = [];
   for (const key of stageKeys) {
     const notes: string[] = [];

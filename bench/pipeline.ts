@@ -2,34 +2,12 @@ import type { Message } from '@google-cloud/pubsub';
 import { PubSub } from '@google-cloud/pubsub';
 import { startLocalPipeline } from '../toolkit/local/runner';
 import { ATTR } from '../toolkit/core/pipeline/attributes';
-import { pipeline } from '../functions/definition';
 import type { DeliveryMode } from '../toolkit/core/pipeline/topology';
-import type { PipelineDefinition } from '../toolkit/core/pipeline/types';
+import { pipeline as textPathPipeline } from './text-path-pipeline';
 import { readTotalUsage } from './proc-usage';
-import { TEXT_PATH_STAGES, type PipelineRun } from './report';
+import type { PipelineRun } from './report';
 import { ingressTextMessage } from './samples';
 import { summarize } from './stats';
-
-/**
- * The default pipeline cut down to its text path (the stages in `TEXT_PATH_STAGES`, the topics they read and write,
- * and the subscriptions on those), with every name unchanged. The image branch is left out because the emulator
- * ignores subscription filters: its first stage would receive (and filter out) every text message, load that
- * Google Cloud never delivers.
- */
-export function textPathDefinition(definition: PipelineDefinition = pipeline): PipelineDefinition {
-  const stageKeys = Object.keys(definition.stages).filter((key) => (TEXT_PATH_STAGES as readonly string[]).includes(key));
-  const stages = Object.fromEntries(stageKeys.map((key) => [key, definition.stages[key]]));
-  const topicKeys = new Set<string>([definition.ingress, definition.deadLetter]);
-  for (const key of stageKeys) {
-    const stage = definition.stages[key];
-    if (!stage) continue;
-    topicKeys.add(stage.consumes);
-    for (const route of stage.routes) topicKeys.add(route.to);
-  }
-  const topics = Object.fromEntries(Object.entries(definition.topics).filter(([key]) => topicKeys.has(key)));
-  const subscriptions = Object.fromEntries(Object.entries(definition.subscriptions).filter(([, spec]) => topicKeys.has(spec.topic)));
-  return { ...definition, topics, stages, subscriptions } as PipelineDefinition;
-}
 
 /**
  * Arrivals per second once results flow: from the arrival of the first 10% to the last one, so that the time
@@ -65,7 +43,7 @@ export async function benchPipeline(options: PipelineBenchOptions): Promise<Pipe
   const local = await startLocalPipeline({
     project,
     emulatorHost: options.emulatorHost,
-    definition: textPathDefinition(),
+    pipeline: textPathPipeline,
     delivery: options.delivery,
     idempotencyStore: 'memory',
   });

@@ -68,12 +68,12 @@ export function stageSample(stage: string, i: number): SampleMessage | undefined
     case 'ocrLanguage':
       return { data: json({ text: i % 4 === 3 ? `${OTHER_TEXTS[i % OTHER_TEXTS.length]} (${i})` : englishText(i), id }), attributes: {} };
     case 'nlp':
-      return { data: json({ text: englishText(i), id, language }), attributes: { [ATTR.lang]: 'en' } };
+      return { data: json({ text: englishText(i), id, language }), attributes: { lang: 'en' } };
     case 'classify':
-      return { data: json({ text: englishText(i), id, language, nlp }), attributes: { [ATTR.lang]: 'en' } };
+      return { data: json({ text: englishText(i), id, language, nlp }), attributes: { lang: 'en' } };
     case 'onnx':
     case 'ocr':
-      return { data: json({ image: { data: sampleImage() }, id }), attributes: { [ATTR.contentType]: 'image/png' } };
+      return { data: json({ image: { data: sampleImage() }, id }), attributes: { contentType: 'image/png' } };
     default:
       return undefined;
   }

@@ -14,15 +14,12 @@
 import * as functions from '@google-cloud/functions-framework';
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
-import { compileTopology } from '../toolkit/core/pipeline/compile';
 import type { CompiledRoute } from '../toolkit/core/pipeline/topology';
-import { pipeline } from '../functions/definition';
+import { pipeline } from '../functions/pipeline';
 import { createLogger } from '../toolkit/core/runtime/logger';
 import type { OutgoingMessage } from '../toolkit/core/runtime/limits';
 import type { Publisher } from '../toolkit/core/runtime/publisher';
-import type { AnyStageDefinition } from '../toolkit/core/runtime/stage-definition';
 import { createStageHandler } from '../toolkit/core/runtime/stage-handler';
-import { STAGES } from '../functions/stages';
 import { messageBytes } from './cost';
 import type { ServerMessage } from './server-protocol';
 
@@ -48,11 +45,11 @@ interface PubSubCloudEvent {
 
 async function main(): Promise<void> {
   const [mode, stageKey, portText] = process.argv.slice(2);
-  const definition = (STAGES as Record<string, AnyStageDefinition>)[stageKey ?? ''];
-  if ((mode !== 'stage' && mode !== 'baseline') || !definition || !portText) {
-    throw new Error(`usage: serve-stage.ts <stage|baseline> <${Object.keys(STAGES).join('|')}> <port>`);
+  if ((mode !== 'stage' && mode !== 'baseline') || !stageKey || !pipeline.stageKeys.includes(stageKey as never) || !portText) {
+    throw new Error(`usage: serve-stage.ts <stage|baseline> <${pipeline.stageKeys.join('|')}> <port>`);
   }
-  const topology = compileTopology(pipeline, { project: 'bench-project' });
+  const definition = pipeline.loadStage(stageKey);
+  const topology = pipeline.compile({ project: 'bench-project' });
   const stage = topology.stages[definition.stage];
   if (!stage) throw new Error(`stage ${definition.stage} is not in the pipeline`);
   const published: Record<string, number> = {};
@@ -65,7 +62,7 @@ async function main(): Promise<void> {
     await handler.warmUp();
     functions.http(target, handler);
   } else {
-    const deps = await definition.loadDependencies();
+    const deps = await definition.loadDependencies({ stage, env: process.env });
     // compileTopology guarantees a last route without a condition: where the samples would publish everything.
     const resultTopic = (stage.routes[stage.routes.length - 1] as CompiledRoute).topicName;
     const logger = createLogger();

@@ -1,5 +1,4 @@
-import { compileTopology } from '../toolkit/core/pipeline/compile';
-import { pipeline } from '../functions/definition';
+import { pipeline } from '../functions/pipeline';
 import { loadServer, pushBodies, startBenchServer } from './http-load';
 import type { ServerRun } from './report';
 import { stageSample, type SampleMessage } from './samples';
@@ -12,7 +11,7 @@ export interface ServerBenchOptions {
 
 /** Distinct push bodies for a stage, and the push path its subscription uses; undefined for a stage without samples. */
 export function stageRequests(stageKey: string, count: number): { path: string; bodies: string[]; sample: SampleMessage; concurrency: number } | undefined {
-  const topology = compileTopology(pipeline, { project: 'bench-project' });
+  const topology = pipeline.compile({ project: 'bench-project' });
   const stage = topology.stages[stageKey];
   const first = stageSample(stageKey, 0);
   if (!stage || !first) return undefined;

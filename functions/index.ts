@@ -1,18 +1,8 @@
 /**
- * Entry point of the deployed functions (and of the local functions-framework servers): registers every stage's
- * HTTP function under its entry point. Cloud Functions selects one with `entryPoint`, functions-framework with
- * `--target`.
+ * Entry point of the deployed functions (`main` of the function archive): registers every stage's HTTP function
+ * under its entry point. Cloud Functions selects one with `entryPoint`, functions-framework with `--target`; the
+ * stage's module is loaded when its function first runs, so a stage's archive needs only that stage's code.
  */
-import * as functions from '@google-cloud/functions-framework';
-import { pipeline } from './definition';
-import { defineStage } from '../toolkit/core/runtime/define-stage';
-import type { AnyStageDefinition } from '../toolkit/core/runtime/stage-definition';
-import { STAGES } from './stages';
+import { pipeline } from './pipeline';
 
-for (const [key, definition] of Object.entries(STAGES) as [keyof typeof STAGES, AnyStageDefinition][]) {
-  const spec = pipeline.stages[key];
-  const handler = defineStage(definition);
-  functions.http(spec.entryPoint, handler);
-  // Start loading the model during the cold start of the function this instance serves, not on its first message.
-  if (process.env['FUNCTION_TARGET'] === spec.entryPoint) void handler.warmUp().catch(() => undefined);
-}
+pipeline.registerFunctions();

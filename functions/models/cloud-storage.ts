@@ -6,7 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { InvalidInputError, RetryableError, UnsupportedContentError } from '../../toolkit/core/runtime/errors';
+import { InvalidInputError, RetryableError, UnsupportedContentError } from '../../toolkit/core';
 
 /** A parsed `gs://` URI. */
 export interface GcsLocation {

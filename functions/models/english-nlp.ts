@@ -3,7 +3,7 @@
  * counts. The model is JSON inside the npm package, so nothing is fetched at run time; loading parses it (~0.2 s).
  */
 import type { Model, WinkMethods } from 'wink-nlp';
-import { lazy } from '../../toolkit/core/runtime/lazy';
+import { lazy } from '../../toolkit/core';
 
 /** The sentiment labels, from most to least favourable. */
 export const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'] as const;

@@ -3,7 +3,7 @@
  * stage can refuse what it cannot read (not an image, an unsupported format, a truncated file, too many pixels)
  * with a precise reason before handing anything to a model. A file's name or declared type is never trusted.
  */
-import { UnsupportedContentError } from '../../toolkit/core/runtime/errors';
+import { UnsupportedContentError } from '../../toolkit/core';
 import { PNG_SIGNATURE } from './png';
 
 /** Formats recognised here (Tesseract reads all of them: they are the ones tesseract.js documents). */

@@ -4,7 +4,7 @@
  * is fetched at run time: loading is a local wasm compile (~50 ms).
  */
 import type { LanguageIdentifier as Cld3Identifier } from 'cld3-asm';
-import { lazy } from '../../toolkit/core/runtime/lazy';
+import { lazy } from '../../toolkit/core';
 
 /** CLD3's verdict on one text. */
 export interface LanguageGuess {

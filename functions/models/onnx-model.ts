@@ -10,7 +10,7 @@
  * docs/stages.md).
  */
 import { z } from 'zod';
-import type { BatchItemResult } from '../../toolkit/core/runtime/micro-batcher';
+import type { BatchItemResult } from '../../toolkit/core';
 import { resolveModelFile, type ModelFileOptions } from './model-file';
 import type { RgbaImage } from './png';
 

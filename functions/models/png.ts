@@ -5,7 +5,7 @@
  * interlacing); chunk CRCs are checked so a corrupt or truncated file is refused rather than half read.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
-import { UnsupportedContentError } from '../../toolkit/core/runtime/errors';
+import { UnsupportedContentError } from '../../toolkit/core';
 
 /** An 8-bit RGBA raster, row by row, 4 bytes a pixel. */
 export interface RgbaImage {

@@ -5,7 +5,7 @@
  * passed explicitly, because `initModel()` without a source downloads the model from TF Hub, which a function may
  * not do (and cannot here). Loading takes ~0.4 s.
  */
-import { lazy } from '../../toolkit/core/runtime/lazy';
+import { lazy } from '../../toolkit/core';
 
 /** Length of every embedding. */
 export const EMBEDDING_DIMENSIONS = 512;

@@ -10,7 +10,7 @@
  * floats: no tensors needed.
  */
 import { z } from 'zod';
-import { lazy } from '../../toolkit/core/runtime/lazy';
+import { lazy } from '../../toolkit/core';
 import examplesFile from './data/ticket-topics.json';
 import { loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder';
 

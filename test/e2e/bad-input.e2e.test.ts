@@ -33,9 +33,9 @@ const PUBLISHED: readonly PublishedCase[] = [
   { name: 'text not a string', data: json({ text: 7 }), expect: { deadLetter: 'INVALID_INPUT', mentions: /expected "text" to be a string/ } },
   { name: 'empty data', data: Buffer.alloc(0), expect: { deadLetter: 'EMPTY_DATA', mentions: /empty; expected JSON/ } },
   { name: 'not UTF-8', data: Buffer.from([0xff, 0xfe, 0x00, 0x41]), expect: { deadLetter: 'INVALID_ENCODING', mentions: /not valid UTF-8/ } },
-  { name: 'unknown content type', data: Buffer.from('%PDF-1.7 ...'), attributes: { [ATTR.contentType]: 'application/pdf' }, expect: { deadLetter: 'UNSUPPORTED_CONTENT', mentions: /contentType "application\/pdf" is not supported/ } },
-  { name: 'an image that is not an image', data: json({ image: { data: Buffer.from('plain words').toString('base64') } }), attributes: { [ATTR.contentType]: 'image' }, expect: { deadLetter: 'UNSUPPORTED_CONTENT', mentions: /image/ } },
-  { name: 'invalid base64 image', data: json({ image: { data: '***not base64***' } }), attributes: { [ATTR.contentType]: 'image' }, expect: { deadLetter: 'INVALID_INPUT', mentions: /base64/ } },
+  { name: 'unknown content type', data: Buffer.from('%PDF-1.7 ...'), attributes: { ['contentType']: 'application/pdf' }, expect: { deadLetter: 'UNSUPPORTED_CONTENT', mentions: /contentType "application\/pdf" is not supported/ } },
+  { name: 'an image that is not an image', data: json({ image: { data: Buffer.from('plain words').toString('base64') } }), attributes: { ['contentType']: 'image' }, expect: { deadLetter: 'UNSUPPORTED_CONTENT', mentions: /image/ } },
+  { name: 'invalid base64 image', data: json({ image: { data: '***not base64***' } }), attributes: { ['contentType']: 'image' }, expect: { deadLetter: 'INVALID_INPUT', mentions: /base64/ } },
   { name: 'very long text', data: json({ text: 'word '.repeat(30_000) }), expect: { deadLetter: 'INVALID_INPUT', mentions: /at most 100000 characters/ } },
   { name: 'blank text', data: json({ text: ' \n\t ' }), expect: { deadLetter: 'INVALID_INPUT', mentions: /blank/ } },
   { name: 'a language no stage handles beyond identification', data: json({ text: 'Hii ni sentensi ya Kiswahili kuhusu hali ya hewa ya leo mjini Nairobi.' }), expect: { resultLang: /^sw$/ } },
@@ -78,7 +78,7 @@ describe('bad input', () => {
         where: m?.subscription === deadName ? 'dead' : m ? 'result' : 'missing',
         reason: m?.attributes[ATTR.dlqReason],
         error: m?.attributes[ATTR.dlqError] ?? '',
-        lang: m?.attributes[ATTR.lang],
+        lang: m?.attributes['lang'],
       };
     });
     PUBLISHED.forEach((c, i) => {
@@ -92,7 +92,7 @@ describe('bad input', () => {
         expect(outcome.lang).toMatch(c.expect.resultLang);
       }
     });
-    expect(byId.get(canary)?.[0]?.attributes[ATTR.sentiment]).toBe('positive');
+    expect(byId.get(canary)?.[0]?.attributes['sentiment']).toBe('positive');
   });
 
   it('refuses at publish what Pub/Sub would refuse: over 10 MB, an attribute value over 1024 bytes, more than 100 attributes', async () => {

@@ -12,8 +12,7 @@
  * (README, emulator gaps; scripts/emulator-gaps/retry-policy.ts).
  */
 import { ATTR } from '../../toolkit/core/pipeline/attributes';
-import { pipeline } from '../../functions/definition';
-import type { PipelineDefinition } from '../../toolkit/core/pipeline/types';
+import { FAULTY_STAGE, pipeline as crashTolerant } from '../fixtures/pipelines/crash-tolerant';
 import { collectMany, type Collected } from '../support/collect';
 import { pipelineEnds, useLocalPipeline } from '../support/local-pipeline';
 import texts from '../fixtures/e2e/texts.json';
@@ -21,24 +20,8 @@ import texts from '../fixtures/e2e/texts.json';
 jest.setTimeout(600_000);
 
 const TOTAL = 2_000;
-const FAULTY_STAGE = 'nlp' as const;
 /** The crash comes once this many outcomes (results and dead letters) are in: mid-run, with a backlog at nlp. */
 const CRASH_AFTER = TOTAL / 4;
-
-/**
- * The default pipeline, with the faulty stage allowed 100 delivery attempts instead of 10. Locally a nacked push
- * comes back about once a second (the emulator gets no retry policy on stage subscriptions; see
- * functions/local/provision.ts), so 10 attempts would not outlast the 40 s lease a crashed delivery's claim keeps
- * (timeout + 10 s): Pub/Sub would dead-letter the redeliveries answered IN_PROGRESS meanwhile. In Google Cloud
- * the backoff (10 s, 20 s, 40 s, ...) outlasts it within the default 10.
- */
-const crashTolerant: PipelineDefinition = {
-  ...pipeline,
-  stages: {
-    ...pipeline.stages,
-    [FAULTY_STAGE]: { ...pipeline.stages[FAULTY_STAGE], subscription: { ...pipeline.stages[FAULTY_STAGE].subscription, maxDeliveryAttempts: 100 } },
-  },
-};
 
 type Kind = 'result' | 'dead';
 
@@ -66,7 +49,7 @@ describe('fault injection', () => {
   const lastSeen = new Map<string, string[]>();
 
   const run = useLocalPipeline('faults', {
-    definition: crashTolerant,
+    pipeline: crashTolerant,
     stageEnv: { PIPELINE_FAULTS: JSON.stringify({ [FAULTY_STAGE]: { retryableRate: 0.1 } }) },
     // Count what the stages did, from their structured log lines.
     echo: (source, line) => {

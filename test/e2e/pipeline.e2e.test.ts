@@ -62,12 +62,12 @@ function buildCases(): Case[] {
     add(
       json({ image: { data: png.toString('base64') }, id: `img-${i}` }),
       { kind: 'result', lang: 'en', image: { text: image.text, topic: image.topic, orientation: image.upsideDown ? '180' : '0' } },
-      { [ATTR.contentType]: i % 2 === 0 ? 'image' : 'image/png' },
+      { ['contentType']: i % 2 === 0 ? 'image' : 'image/png' },
     );
   });
   const truncated = renderTextPng('CUT SHORT').subarray(0, 200);
-  add(json({ image: { data: Buffer.from('a text file, not an image').toString('base64') } }), { kind: 'dead', reason: 'UNSUPPORTED_CONTENT', stage: 'onnx' }, { [ATTR.contentType]: 'image' });
-  add(json({ image: { data: truncated.toString('base64') } }), { kind: 'dead', reason: 'UNSUPPORTED_CONTENT', stage: 'onnx' }, { [ATTR.contentType]: 'image' });
+  add(json({ image: { data: Buffer.from('a text file, not an image').toString('base64') } }), { kind: 'dead', reason: 'UNSUPPORTED_CONTENT', stage: 'onnx' }, { ['contentType']: 'image' });
+  add(json({ image: { data: truncated.toString('base64') } }), { kind: 'dead', reason: 'UNSUPPORTED_CONTENT', stage: 'onnx' }, { ['contentType']: 'image' });
   return cases;
 }
 
@@ -115,31 +115,31 @@ describe('the local pipeline, end to end', () => {
       const c = byCorrelation.get(result.attributes[ATTR.correlationId]!)!;
       expect(c.expect.kind).toBe('result');
       if (c.expect.kind !== 'result') continue;
-      expect(result.attributes[ATTR.lang]).toBe(c.expect.lang);
+      expect(result.attributes['lang']).toBe(c.expect.lang);
       const body = result.json<{ text: string; language: { code: string }; nlp?: { sentiment: { label: string } }; topic?: { label: string; score: number }; metadata?: Record<string, unknown> }>();
       expect(body.language.code).toBe(c.expect.lang);
       if (c.expect.image) {
         // An image: OCR read its text (turned upright first if need be), and the text path did the rest.
         expect(body.text).toBe(c.expect.image.text);
-        expect(result.attributes[ATTR.contentType]).toMatch(/^image/);
-        expect(result.attributes[ATTR.onnxLabel]).toBe(c.expect.image.orientation);
-        expect(result.attributes[ATTR.topic]).toBe(c.expect.image.topic);
+        expect(result.attributes['contentType']).toMatch(/^image/);
+        expect(result.attributes['onnxLabel']).toBe(c.expect.image.orientation);
+        expect(result.attributes['topic']).toBe(c.expect.image.topic);
         expect(body.metadata?.['ocrRotatedDegrees']).toBe(Number(c.expect.image.orientation));
       } else {
         expect(body.text).toBe(JSON.parse(c.data.toString()).text);
       }
       if (c.expect.lang === 'en') {
         if (c.expect.sentiment) {
-          expect(result.attributes[ATTR.sentiment]).toBe(c.expect.sentiment);
+          expect(result.attributes['sentiment']).toBe(c.expect.sentiment);
           expect(body.nlp?.sentiment.label).toBe(c.expect.sentiment);
         }
         expect(result.attributes[ATTR.stage]).toBe('classify');
-        expect(TOPICS).toContain(result.attributes[ATTR.topic]);
-        expect(body.topic?.label).toBe(result.attributes[ATTR.topic]);
-        expect(Number(result.attributes[ATTR.topicScore])).toBeCloseTo(body.topic?.score ?? -1, 3);
+        expect(TOPICS).toContain(result.attributes['topic']);
+        expect(body.topic?.label).toBe(result.attributes['topic']);
+        expect(Number(result.attributes['topicScore'])).toBeCloseTo(body.topic?.score ?? -1, 3);
       } else {
         // Non-English text skips nlp and still reaches the results topic.
-        expect(result.attributes[ATTR.sentiment]).toBeUndefined();
+        expect(result.attributes['sentiment']).toBeUndefined();
         expect(result.attributes[ATTR.stage]).toBe('language');
       }
     }

@@ -1,6 +1,8 @@
 import type { PubSub } from '@google-cloud/pubsub';
 import { startLocalPipeline, type LocalPipeline, type LocalPipelineOptions } from '../../toolkit/local/runner';
 import type { CompiledTopology } from '../../toolkit/core/pipeline/topology';
+import type { Pipeline } from '../../toolkit/core/pipeline-app/create-pipeline';
+import { pipeline as example } from '../../functions/pipeline';
 import { emulatorClient, emulatorHost, uniqueProject } from './emulator';
 import { firestoreEmulatorHost } from './firestore';
 
@@ -12,13 +14,14 @@ export interface TestPipeline {
 
 /**
  * Runs the local pipeline for the test file that calls it (at the top of a `describe`): started before its tests
- * on the test run's Pub/Sub and Firestore emulators in a project of its own, stopped after them.
+ * on the test run's Pub/Sub and Firestore emulators in a project of its own, stopped after them. The example
+ * pipeline unless `options.pipeline` says otherwise.
  */
-export function useLocalPipeline(name: string, options: Omit<LocalPipelineOptions, 'project'> = {}): TestPipeline {
+export function useLocalPipeline(name: string, options: Omit<LocalPipelineOptions, 'project' | 'pipeline'> & { readonly pipeline?: Pipeline } = {}): TestPipeline {
   let local: LocalPipeline | undefined;
   let pubsub: PubSub | undefined;
   beforeAll(async () => {
-    local = await startLocalPipeline({ emulatorHost: emulatorHost(), firestoreHost: firestoreEmulatorHost(), ...options, project: uniqueProject(name) });
+    local = await startLocalPipeline({ emulatorHost: emulatorHost(), firestoreHost: firestoreEmulatorHost(), ...options, pipeline: options.pipeline ?? example, project: uniqueProject(name) });
     pubsub = emulatorClient(local.topology.project);
   });
   afterAll(async () => {

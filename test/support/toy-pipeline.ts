@@ -36,6 +36,8 @@ export function toyPipeline(options: ToyPipelineOptions): PipelineDefinition {
       [options.stage]: {
         description: options.description ?? options.stage,
         entryPoint: options.entryPoint,
+        // Toy stages are handed to the runtime directly, never loaded from a module.
+        source: `./${options.stage}`,
         consumes: 'input',
         routes: [{ to: 'output' }],
         timeoutSeconds: options.timeoutSeconds ?? 10,

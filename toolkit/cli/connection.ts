@@ -1,10 +1,9 @@
 import { PubSub } from '@google-cloud/pubsub';
-import { compileTopology } from '../core/pipeline/compile';
-import { pipeline } from '../../functions/definition';
 import type { CompiledTopology } from '../core/pipeline/topology';
 import { DEFAULT_LOCAL_PROJECT } from '../local/local-config';
 import { isPubSubEmulatorAnswering } from '../local/pubsub-emulator';
 import { readLocalState } from '../local/state-file';
+import { cliPipeline } from './pipeline-file';
 import { CommandError } from './usage-error';
 
 /** Where the command line sends its requests. */
@@ -44,7 +43,7 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
       throw new CommandError(`no Pub/Sub emulator is reachable at ${emulatorHost}${env['PUBSUB_EMULATOR_HOST'] ? ' (PUBSUB_EMULATOR_HOST)' : ''}: start one with \`npm start\` or fix the address`);
     }
   }
-  const topology = compileTopology(pipeline, { project, prefix });
+  const topology = cliPipeline(env).compile({ project, prefix });
   const pubsub = flags.cloud
     ? new PubSub({ projectId: project })
     : new PubSub({ projectId: project, apiEndpoint: emulatorHost, emulatorMode: true });

@@ -37,10 +37,11 @@ export function toTailRecord(message: Message): TailRecord {
   }
 }
 
-const RESULT_ATTRIBUTES = [ATTR.lang, ATTR.sentiment, ATTR.topic, ATTR.stage] as const;
-
-/** One readable line for a result or dead letter. */
-export function formatReadable(record: TailRecord): string {
+/**
+ * One readable line for a result or dead letter. `shown` are the attributes worth a tag, in order: the ones the
+ * pipeline's stages declare they set (`resultAttributes(topology)`), and the stage.
+ */
+export function formatReadable(record: TailRecord, shown: readonly string[] = [ATTR.stage]): string {
   const a = record.attributes;
   const time = record.publishTime.slice(11, 23);
   const corr = a[ATTR.correlationId] ? ` ${a[ATTR.correlationId]}` : '';
@@ -48,7 +49,7 @@ export function formatReadable(record: TailRecord): string {
     const reason = a[ATTR.dlqReason] ?? `retries exhausted after ${a[PUBSUB_DEAD_LETTER_ATTR.deliveryCount]} deliveries`;
     return `${time}${corr} DEAD-LETTER ${reason}${a[ATTR.dlqStage] ? ` at ${a[ATTR.dlqStage]}` : ''}: ${a[ATTR.dlqError] ?? ''} | ${preview(record)}`;
   }
-  const tags = RESULT_ATTRIBUTES.filter((key) => a[key] !== undefined).map((key) => `${key}=${a[key]}`);
+  const tags = shown.filter((key) => a[key] !== undefined).map((key) => `${key}=${a[key]}`);
   return `${time}${corr} ${tags.join(' ')} | ${preview(record)}`;
 }
 

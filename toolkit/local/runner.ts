@@ -1,9 +1,7 @@
 import { PubSub } from '@google-cloud/pubsub';
 import { localClaimCheckEnv } from '../core/claim-check';
-import { compileTopology } from '../core/pipeline/compile';
-import { pipeline } from '../../functions/definition';
+import type { Pipeline } from '../core/pipeline-app/create-pipeline';
 import type { CompiledStage, CompiledTopology, DeliveryMode } from '../core/pipeline/topology';
-import type { PipelineDefinition } from '../core/pipeline/types';
 import type { IdempotencyStoreKind } from '../core/idempotency/config';
 import { startFirestoreEmulator } from './firestore-emulator';
 import { startFrontDoor, type FrontDoor } from './front-door';
@@ -23,8 +21,11 @@ export interface LocalPipelineOptions {
   readonly emulatorJavaOptions?: string;
   /** First stage server port (one per stage, consecutive); free ports when 0 or absent. Front doors take free ports. */
   readonly stageBasePort?: number;
-  /** The pipeline to run; the default pipeline when absent (tests pass their own). */
-  readonly definition?: PipelineDefinition;
+  /**
+   * The pipeline to run. Its stage servers and workers load it from `pipeline.file`, so they run exactly this
+   * pipeline, stages included.
+   */
+  readonly pipeline: Pipeline;
   /** Receives every line the emulator and the stage servers print. */
   readonly echo?: (source: string, line: string) => void;
   /** Extra environment for the stage servers and workers (e.g. PIPELINE_FAULTS in fault-injection runs). */
@@ -83,7 +84,8 @@ export interface LocalPipeline {
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const started = Date.now();
   const delivery = options.delivery ?? 'push';
-  const topology = compileTopology(options.definition ?? pipeline, { project: options.project, prefix: options.prefix ?? '', delivery });
+  const { pipeline } = options;
+  const topology = pipeline.compile({ project: options.project, prefix: options.prefix ?? '', delivery });
   // In pull delivery the workers start after provisioning (they stream subscriptions that must exist).
   const stages = delivery === 'push' ? Object.values(topology.stages) : [];
   const servers: StageServer[] = [];
@@ -132,13 +134,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ...(firestoreHostPort ? { FIRESTORE_EMULATOR_HOST: firestoreHostPort } : {}),
       ...options.stageEnv,
     };
+    // Each stage's settings from the definition, as its deployed function gets them (a variable the caller sets
+    // in the environment still wins, as a per-deployment override would).
+    const envOf = (stage: CompiledStage): NodeJS.ProcessEnv => ({ ...stage.environment, ...env });
     const portOf = new Map(stages.map((stage, index) => [stage.key, ports[index] as number]));
     const startServer = async (stage: CompiledStage): Promise<void> => {
-      servers.push(await startStageServer({ stage, port: portOf.get(stage.key) as number, env, echo: echoFor(stage.key) }));
+      servers.push(await startStageServer({ pipeline, stage, port: portOf.get(stage.key) as number, env: envOf(stage), echo: echoFor(stage.key) }));
     };
     const startWorker = async (stage: CompiledStage): Promise<void> => {
       const subscription = topology.subscriptions[stage.subscription]?.name ?? stage.subscription;
-      workers.push(await startWorkerProcess({ stage, subscription, env, echo: echoFor(stage.key) }));
+      workers.push(await startWorkerProcess({ pipeline, stage, subscription, env: envOf(stage), echo: echoFor(stage.key) }));
     };
     const openFrontDoor = async (stage: CompiledStage): Promise<void> => {
       frontDoors.set(stage.key, await startFrontDoor({ targetPort: portOf.get(stage.key) as number, timeoutMillis: stage.timeoutSeconds * 1000 }));

@@ -1,16 +1,18 @@
 /**
  * Serves one stage with functions-framework's own server, bound to 127.0.0.1 only (functions-framework's CLI
  * binds every interface). Run by the local runner as a child process per stage, which is what Cloud Functions
- * does: one function per instance. Arguments: `<entryPoint> <port>`.
+ * does: one function per instance. Arguments: `<pipelineFile> <entryPoint> <port>`; the pipeline's functions are
+ * registered as its deployed entry registers them (`pipeline.registerFunctions()`).
  */
 import { getFunction, getTestServer } from '@google-cloud/functions-framework/testing';
-import '../../functions/index';
+import { loadPipeline } from '../core/pipeline-app/create-pipeline';
 
-const [entryPoint, portText] = process.argv.slice(2);
-if (!entryPoint || !portText || !/^\d+$/.test(portText)) {
-  console.error('usage: serve-stage <entryPoint> <port>');
+const [pipelineFile, entryPoint, portText] = process.argv.slice(2);
+if (!pipelineFile || !entryPoint || !portText || !/^\d+$/.test(portText)) {
+  console.error('usage: serve-stage <pipelineFile> <entryPoint> <port>');
   process.exit(2);
 }
+loadPipeline(pipelineFile).registerFunctions();
 // getTestServer builds the same express app as functions-framework's main (same body parsing and routing).
 const server = getTestServer(entryPoint);
 const registered = getFunction(entryPoint) as { warmUp?: () => Promise<void> } | undefined;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Pipeline } from '../core/pipeline-app/create-pipeline';
 import type { CompiledStage } from '../core/pipeline/topology';
 import { startTsProcess, type ManagedProcess } from './processes';
 
@@ -14,6 +15,8 @@ export interface StageServer {
 
 /** Options of `startStageServer`. */
 export interface StageServerOptions {
+  /** The pipeline the stage belongs to; the server loads it from `pipeline.file`. */
+  readonly pipeline: Pipeline;
   readonly stage: CompiledStage;
   readonly port: number;
   /** Environment of the server: the runtime variables (GOOGLE_CLOUD_PROJECT, PIPELINE_PREFIX, PUBSUB_EMULATOR_HOST). */
@@ -31,7 +34,7 @@ const SERVE_STAGE = join(__dirname, 'serve-stage.ts');
  */
 export async function startStageServer(options: StageServerOptions): Promise<StageServer> {
   const { stage, port } = options;
-  const child = await startTsProcess(`stage ${stage.key}`, SERVE_STAGE, [stage.entryPoint, String(port)], {
+  const child = await startTsProcess(`stage ${stage.key}`, SERVE_STAGE, [options.pipeline.file, stage.entryPoint, String(port)], {
     env: { ...options.env, FUNCTION_TARGET: stage.entryPoint, PORT: String(port) },
     echo: options.echo,
     readyLine: `serving ${stage.entryPoint} on`,

@@ -1,10 +1,12 @@
 /**
- * `npm start`: runs the whole pipeline on this machine and keeps it running until Ctrl-C or SIGTERM, then stops
- * everything it started (stage servers and the emulator's Java process).
+ * `npm start`: runs a pipeline on this machine and keeps it running until Ctrl-C or SIGTERM, then stops
+ * everything it started (stage servers and the emulator's Java process). The pipeline is the file given with
+ * `--pipeline` (package.json's start script gives the example's, functions/pipeline.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadPipeline } from '../core/pipeline-app/create-pipeline';
 import { parseLocalConfig } from './local-config';
 import { EmulatorNotInstalledError } from './pubsub-emulator';
 import { startLocalPipeline } from './runner';
@@ -18,12 +20,16 @@ async function main(): Promise<void> {
   // Against the emulator there is no metadata server; without this the client probes for one and warns.
   process.env['METADATA_SERVER_DETECTION'] ??= 'none';
   // `npm start -- --mode pull` runs pull workers instead of push servers; the flag wins over PIPELINE_DELIVERY.
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { mode: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { mode: { type: 'string' }, pipeline: { type: 'string' } }, strict: true });
+  const pipelineFile = values.pipeline ?? process.env['PIPELINE_FILE'];
+  if (!pipelineFile) throw new Error('which pipeline? pass --pipeline <file that exports it> (e.g. functions/pipeline.ts) or set PIPELINE_FILE');
+  const pipeline = loadPipeline(pipelineFile);
   const config = parseLocalConfig(values.mode ? { ...process.env, PIPELINE_DELIVERY: values.mode } : process.env);
   const delivery = config.PIPELINE_DELIVERY;
   const emulators = config.IDEMPOTENCY_STORE === 'firestore' ? 'Pub/Sub and Firestore emulators' : 'Pub/Sub emulator';
   process.stdout.write(`Starting the local pipeline (${emulators} + one ${delivery === 'push' ? 'functions-framework server' : 'pull worker'} per stage)…\n`);
   const local = await startLocalPipeline({
+    pipeline,
     project: config.GOOGLE_CLOUD_PROJECT,
     prefix: config.PIPELINE_PREFIX,
     emulatorHost: config.PUBSUB_EMULATOR_HOST,

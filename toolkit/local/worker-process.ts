@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { startTsProcess, type ManagedProcess } from './processes';
+import type { Pipeline } from '../core/pipeline-app/create-pipeline';
 import type { CompiledStage } from '../core/pipeline/topology';
 import { WORKER_READY_MESSAGE } from '../core/worker/ready';
 
@@ -15,6 +16,8 @@ export interface WorkerProcess {
 
 /** Options of `startWorkerProcess`. */
 export interface WorkerProcessOptions {
+  /** The pipeline the stage belongs to; the worker loads it from `pipeline.file`. */
+  readonly pipeline: Pipeline;
   /** The stage, compiled with `delivery: 'pull'`. */
   readonly stage: CompiledStage;
   /** Name of its pull subscription. */
@@ -35,7 +38,7 @@ const WORKER_MAIN = join(__dirname, '..', 'worker', 'main.ts');
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
   const { stage } = options;
   const child = await startTsProcess(`worker ${stage.key}`, WORKER_MAIN, [stage.key], {
-    env: options.env,
+    env: { ...options.env, PIPELINE_FILE: options.pipeline.file },
     echo: options.echo,
     readyLine: WORKER_READY_MESSAGE,
     readyTimeoutMillis: options.readyTimeoutMillis ?? 60_000,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { BATCHING_DEFAULTS } from '../../../toolkit/core/pipeline/defaults';
-import type { BatchingOptions } from '../../../toolkit/core/runtime/micro-batcher';
-import { describeZodError } from '../../../toolkit/core/runtime/push-body';
+import type { BatchingOptions } from '../../../toolkit/core';
+import { describeZodError } from '../../../toolkit/core';
 
 /** Configuration of the classify stage. */
 export interface ClassifyConfig {
@@ -10,18 +9,22 @@ export interface ClassifyConfig {
   readonly includeEmbedding: boolean;
 }
 
+/** A stage without `batching` in the definition runs its model once per request. */
+const NO_BATCHING: BatchingOptions = { maxBatchSize: 1, maxWaitMillis: 0 };
+
 const classifyEnvSchema = z.object({
-  CLASSIFY_MAX_BATCH_SIZE: z.coerce.number({ error: 'CLASSIFY_MAX_BATCH_SIZE must be a whole number ≥ 1' }).int().min(1).default(BATCHING_DEFAULTS.classify.maxBatchSize),
-  CLASSIFY_MAX_WAIT_MS: z.coerce.number({ error: 'CLASSIFY_MAX_WAIT_MS must be a number of milliseconds' }).min(0).default(BATCHING_DEFAULTS.classify.maxWaitMillis),
+  CLASSIFY_MAX_BATCH_SIZE: z.coerce.number({ error: 'CLASSIFY_MAX_BATCH_SIZE must be a whole number ≥ 1' }).int().min(1).optional(),
+  CLASSIFY_MAX_WAIT_MS: z.coerce.number({ error: 'CLASSIFY_MAX_WAIT_MS must be a number of milliseconds' }).min(0).optional(),
   CLASSIFY_INCLUDE_EMBEDDING: z.enum(['true', 'false'], { error: 'CLASSIFY_INCLUDE_EMBEDDING must be "true" or "false"' }).default('false'),
 });
 
 /** Parses the classify stage's environment once, failing fast with the variable's name. */
-export function parseClassifyConfig(env: NodeJS.ProcessEnv): ClassifyConfig {
+export function parseClassifyConfig(env: NodeJS.ProcessEnv, batching: BatchingOptions = NO_BATCHING): ClassifyConfig {
   const parsed = classifyEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`invalid classify configuration: ${describeZodError(parsed.error)}`);
   return {
-    batching: { maxBatchSize: parsed.data.CLASSIFY_MAX_BATCH_SIZE, maxWaitMillis: parsed.data.CLASSIFY_MAX_WAIT_MS },
+    // The definition's `batching` for the stage; the environment may override it per deployment.
+    batching: { maxBatchSize: parsed.data.CLASSIFY_MAX_BATCH_SIZE ?? batching.maxBatchSize, maxWaitMillis: parsed.data.CLASSIFY_MAX_WAIT_MS ?? batching.maxWaitMillis },
     includeEmbedding: parsed.data.CLASSIFY_INCLUDE_EMBEDDING === 'true',
   };
 }

@@ -1,8 +1,8 @@
 import type { TopicClassifier } from '../../models/topic-classifier';
-import type { BatcherStats } from '../../../toolkit/core/runtime/micro-batcher';
-import { ATTR } from '../../../toolkit/core/pipeline/attributes';
-import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
-import type { StageContext, StageOutput } from '../../../toolkit/core/runtime/stage-definition';
+import type { BatcherStats } from '../../../toolkit/core';
+import { UnsupportedContentError } from '../../../toolkit/core';
+import type { StageAttributeOf, StageContext, StageOutput } from '../../../toolkit/core';
+import type { definition } from '../../definition';
 import type { NlpOutput } from '../nlp/schema';
 import type { ClassifyConfig } from './config';
 import { INCLUDE_EMBEDDING_OPTION, type ClassifyOutput } from './schema';
@@ -18,7 +18,7 @@ export interface ClassifyDeps {
 }
 
 /** English only: the support-ticket topic of the text; sets `topic` and `topicScore`. */
-export async function handleClassify(input: NlpOutput, context: StageContext<ClassifyDeps>): Promise<StageOutput<ClassifyOutput>> {
+export async function handleClassify(input: NlpOutput, context: StageContext<ClassifyDeps>): Promise<StageOutput<ClassifyOutput, StageAttributeOf<typeof definition, 'classify'>>> {
   // The examples are English; the subscription filter keeps other languages away in production.
   if (input.language.code !== 'en') {
     throw new UnsupportedContentError(`classify handles English only; the text was identified as "${input.language.code}"`);
@@ -33,6 +33,6 @@ export async function handleClassify(input: NlpOutput, context: StageContext<Cla
       // Six decimals keep the vector's direction (cosines agree to ~1e-6) at about half the JSON size.
       ...(include ? { embedding: Array.from(embedding, (v) => Math.round(v * 1e6) / 1e6) } : {}),
     },
-    attributes: { [ATTR.topic]: topic.label, [ATTR.topicScore]: topic.score.toFixed(3) },
+    attributes: { topic: topic.label, topicScore: topic.score.toFixed(3) },
   };
 }

@@ -1,15 +1,15 @@
+import { createMicroBatcher, defineStage, type BatchingOptions } from '../../../toolkit/core';
+import { definition } from '../../definition';
 import { loadSentenceEncoder } from '../../models/sentence-encoder';
 import { loadTopicClassifier } from '../../models/topic-classifier';
-import { createMicroBatcher } from '../../../toolkit/core/runtime/micro-batcher';
-import type { StageDefinition } from '../../../toolkit/core/runtime/stage-definition';
-import { nlpOutputSchema, type NlpOutput } from '../nlp/schema';
+import { nlpOutputSchema } from '../nlp/schema';
 import { parseClassifyConfig } from './config';
 import { handleClassify, type ClassifyDeps } from './handler';
-import { classifyOutputSchema, type ClassifyOutput } from './schema';
+import { classifyOutputSchema } from './schema';
 
 /** Loads the encoder and classifier once per instance; concurrent requests share batched embedding calls. */
-export async function loadClassifyDeps(env: NodeJS.ProcessEnv): Promise<ClassifyDeps> {
-  const config = parseClassifyConfig(env);
+export async function loadClassifyDeps(env: NodeJS.ProcessEnv, batching?: BatchingOptions): Promise<ClassifyDeps> {
+  const config = parseClassifyConfig(env, batching);
   const [encoder, classifier] = await Promise.all([loadSentenceEncoder(), loadTopicClassifier()]);
   const batcher = createMicroBatcher<string, Float32Array>(
     async (texts) => (await encoder.embed(texts)).map((value) => ({ ok: true as const, value })),
@@ -19,11 +19,10 @@ export async function loadClassifyDeps(env: NodeJS.ProcessEnv): Promise<Classify
 }
 
 /** The `classify` stage: support-ticket topic with Universal Sentence Encoder lite embeddings and few-shot kNN. */
-export const classifyStage: StageDefinition<NlpOutput, ClassifyOutput, ClassifyDeps> = {
-  stage: 'classify',
+export default defineStage(definition, 'classify', {
   input: nlpOutputSchema,
   expects: 'JSON output of the nlp stage {"text": string, "language": {...}, "nlp": {...}}',
   output: classifyOutputSchema,
-  loadDependencies: () => loadClassifyDeps(process.env),
+  loadDependencies: ({ env, stage }) => loadClassifyDeps(env, stage.batching),
   handle: handleClassify,
-};
+});

@@ -1,7 +1,7 @@
-import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import type { LanguageIdentifier } from '../../models/language-identifier';
 
-import type { StageContext, StageOutput } from '../../../toolkit/core/runtime/stage-definition';
+import type { StageAttributeOf, StageContext, StageOutput } from '../../../toolkit/core';
+import type { definition } from '../../definition';
 import type { TextRequest } from '../text-request';
 import type { LanguageOutput } from './schema';
 
@@ -11,7 +11,7 @@ export interface LanguageDeps {
 }
 
 /** Identifies the language of the text; sets `lang`, `langConfidence` and `langReliable`. */
-export function handleLanguage(input: TextRequest, context: StageContext<LanguageDeps>): StageOutput<LanguageOutput> {
+export function handleLanguage(input: TextRequest, context: StageContext<LanguageDeps>): StageOutput<LanguageOutput, StageAttributeOf<typeof definition, 'language'>> {
   const guess = context.deps.identifier.identify(input.text);
   const language = {
     code: guess.language,
@@ -22,9 +22,9 @@ export function handleLanguage(input: TextRequest, context: StageContext<Languag
   return {
     data: { ...input, language },
     attributes: {
-      [ATTR.lang]: language.code,
-      [ATTR.langConfidence]: language.confidence.toFixed(3),
-      [ATTR.langReliable]: String(language.reliable),
+      lang: language.code,
+      langConfidence: language.confidence.toFixed(3),
+      langReliable: String(language.reliable),
     },
   };
 }

@@ -1,7 +1,7 @@
-import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import type { EnglishNlp } from '../../models/english-nlp';
-import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
-import type { StageContext, StageOutput } from '../../../toolkit/core/runtime/stage-definition';
+import { UnsupportedContentError } from '../../../toolkit/core';
+import type { StageAttributeOf, StageContext, StageOutput } from '../../../toolkit/core';
+import type { definition } from '../../definition';
 import type { LanguageOutput } from '../language/schema';
 import type { NlpOutput } from './schema';
 
@@ -11,7 +11,7 @@ export interface NlpDeps {
 }
 
 /** English only: sentiment, entities, sentence and token counts; sets `sentiment`. */
-export function handleNlp(input: LanguageOutput, context: StageContext<NlpDeps>): StageOutput<NlpOutput> {
+export function handleNlp(input: LanguageOutput, context: StageContext<NlpDeps>): StageOutput<NlpOutput, StageAttributeOf<typeof definition, 'nlp'>> {
   // The subscription filter keeps other languages away in production; a wrongly routed message is a permanent
   // error rather than a confidently wrong English analysis.
   if (input.language.code !== 'en') {
@@ -28,6 +28,6 @@ export function handleNlp(input: LanguageOutput, context: StageContext<NlpDeps>)
         tokenCount: analysis.tokenCount,
       },
     },
-    attributes: { [ATTR.sentiment]: analysis.sentiment.label },
+    attributes: { sentiment: analysis.sentiment.label },
   };
 }

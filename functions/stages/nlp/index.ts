@@ -1,15 +1,15 @@
+import { defineStage } from '../../../toolkit/core';
+import { definition } from '../../definition';
 import { loadEnglishNlp } from '../../models/english-nlp';
-import type { StageDefinition } from '../../../toolkit/core/runtime/stage-definition';
-import { languageOutputSchema, type LanguageOutput } from '../language/schema';
-import { handleNlp, type NlpDeps } from './handler';
-import { nlpOutputSchema, type NlpOutput } from './schema';
+import { languageOutputSchema } from '../language/schema';
+import { handleNlp } from './handler';
+import { nlpOutputSchema } from './schema';
 
 /** The `nlp` stage: wink-nlp's English pipeline. */
-export const nlpStage: StageDefinition<LanguageOutput, NlpOutput, NlpDeps> = {
-  stage: 'nlp',
+export default defineStage(definition, 'nlp', {
   input: languageOutputSchema,
   expects: 'JSON output of the language stage {"text": string, "language": {...}}',
   output: nlpOutputSchema,
   loadDependencies: async () => ({ nlp: await loadEnglishNlp() }),
   handle: handleNlp,
-};
+});

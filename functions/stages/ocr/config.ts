@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeZodError } from '../../../toolkit/core/runtime/push-body';
+import { describeZodError } from '../../../toolkit/core';
 import { parseImageSourceConfig, type ImageSourceConfig } from './image-source';
 
 /**

@@ -1,8 +1,8 @@
 import type { GcsClient } from '../../models/cloud-storage';
 import { inspectImage } from '../../models/image-format';
 import type { OcrEngine } from '../../models/ocr-engine';
-import { RetryableError, UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
-import type { StageContext, StageOutput } from '../../../toolkit/core/runtime/stage-definition';
+import { RetryableError, UnsupportedContentError } from '../../../toolkit/core';
+import type { StageContext, StageOutput } from '../../../toolkit/core';
 import { MAX_TEXT_LENGTH, type TextRequest } from '../text-request';
 import type { OcrConfig } from './config';
 import { loadImageBytes } from './image-source';

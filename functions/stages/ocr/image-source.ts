@@ -7,9 +7,9 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseGsUri, readObject, type GcsClient } from '../../models/cloud-storage';
-import { IMAGE_DEFAULTS } from '../../../toolkit/core/pipeline/defaults';
-import { InvalidInputError, UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
-import { describeZodError } from '../../../toolkit/core/runtime/push-body';
+import { IMAGE_DEFAULTS } from '../image-defaults';
+import { InvalidInputError, UnsupportedContentError } from '../../../toolkit/core';
+import { describeZodError } from '../../../toolkit/core';
 import type { ImageReference } from './image-request';
 
 /** Image limits and the `file://` directory, read from the environment once, at the stage's edge. */

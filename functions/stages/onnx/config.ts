@@ -1,9 +1,8 @@
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { onnxModelConfigSchema, type OnnxModelConfig, type OnnxModelConfigInput } from '../../models/onnx-model';
-import { BATCHING_DEFAULTS } from '../../../toolkit/core/pipeline/defaults';
-import { describeZodError } from '../../../toolkit/core/runtime/push-body';
-import type { BatchingOptions } from '../../../toolkit/core/runtime/micro-batcher';
+import { describeZodError } from '../../../toolkit/core';
+import type { BatchingOptions } from '../../../toolkit/core';
 import { parseImageSourceConfig, type ImageSourceConfig } from '../ocr/image-source';
 
 /**
@@ -39,18 +38,21 @@ export interface OnnxStageConfig {
   readonly undecodable: (typeof UNDECODABLE_POLICIES)[number];
 }
 
+/** A stage without `batching` in the definition runs its model once per request. */
+const NO_BATCHING: BatchingOptions = { maxBatchSize: 1, maxWaitMillis: 0 };
+
 const onnxEnvSchema = z.object({
   /** The whole model configuration as JSON (see `onnxModelConfigSchema`); the default model when unset. */
   ONNX_MODEL_CONFIG: z.string().optional(),
   /** Only the model's URI (e.g. gs://bucket/models/cls.onnx), keeping the rest of the configuration. */
   ONNX_MODEL_URI: z.string().min(1).optional(),
-  ONNX_MAX_BATCH_SIZE: z.coerce.number({ error: 'ONNX_MAX_BATCH_SIZE must be a whole number ≥ 1' }).int().min(1).default(BATCHING_DEFAULTS.onnx.maxBatchSize),
-  ONNX_MAX_WAIT_MS: z.coerce.number({ error: 'ONNX_MAX_WAIT_MS must be a number of milliseconds' }).min(0).default(BATCHING_DEFAULTS.onnx.maxWaitMillis),
+  ONNX_MAX_BATCH_SIZE: z.coerce.number({ error: 'ONNX_MAX_BATCH_SIZE must be a whole number ≥ 1' }).int().min(1).optional(),
+  ONNX_MAX_WAIT_MS: z.coerce.number({ error: 'ONNX_MAX_WAIT_MS must be a number of milliseconds' }).min(0).optional(),
   ONNX_UNDECODABLE: z.enum(UNDECODABLE_POLICIES, { error: 'ONNX_UNDECODABLE must be "skip" or "reject"' }).default('skip'),
 });
 
 /** Parses the onnx stage's environment once, failing fast with the variable's name and what was expected. */
-export function parseOnnxStageConfig(env: NodeJS.ProcessEnv): OnnxStageConfig {
+export function parseOnnxStageConfig(env: NodeJS.ProcessEnv, batching: BatchingOptions = NO_BATCHING): OnnxStageConfig {
   const parsed = onnxEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`invalid onnx configuration: ${describeZodError(parsed.error)}`);
   let raw: unknown = defaultOnnxModelConfig();
@@ -66,7 +68,8 @@ export function parseOnnxStageConfig(env: NodeJS.ProcessEnv): OnnxStageConfig {
   if (!model.success) throw new Error(`invalid onnx model configuration: ${describeZodError(model.error)}`);
   return {
     model: model.data,
-    batching: { maxBatchSize: parsed.data.ONNX_MAX_BATCH_SIZE, maxWaitMillis: parsed.data.ONNX_MAX_WAIT_MS },
+    // The definition's `batching` for the stage; the environment may override it per deployment.
+    batching: { maxBatchSize: parsed.data.ONNX_MAX_BATCH_SIZE ?? batching.maxBatchSize, maxWaitMillis: parsed.data.ONNX_MAX_WAIT_MS ?? batching.maxWaitMillis },
     images: parseImageSourceConfig(env),
     undecodable: parsed.data.ONNX_UNDECODABLE,
   };

@@ -2,10 +2,9 @@ import type { GcsClient } from '../../models/cloud-storage';
 import { inspectImage } from '../../models/image-format';
 import type { OnnxPrediction } from '../../models/onnx-model';
 import { decodePng, type RgbaImage } from '../../models/png';
-import { ATTR } from '../../../toolkit/core/pipeline/attributes';
-import type { BatcherStats } from '../../../toolkit/core/runtime/micro-batcher';
-import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
-import type { StageContext, StageOutput } from '../../../toolkit/core/runtime/stage-definition';
+import type { BatcherStats } from '../../../toolkit/core';
+import { UnsupportedContentError } from '../../../toolkit/core';
+import type { StageContext, StageOutput } from '../../../toolkit/core';
 import { loadImageBytes } from '../ocr/image-source';
 import type { ImageRequest } from '../ocr/image-request';
 import type { OnnxStageConfig } from './config';
@@ -39,6 +38,6 @@ export async function handleOnnx(input: ImageRequest, context: StageContext<Onnx
   const prediction = await context.deps.classify(decodePng(bytes, { maxPixels: config.images.maxPixels }));
   return {
     data: { ...input, onnx: { model, ...prediction } },
-    attributes: { [ATTR.onnxLabel]: prediction.label },
+    attributes: { onnxLabel: prediction.label },
   };
 }

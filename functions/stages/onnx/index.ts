@@ -1,16 +1,16 @@
 import { createGcsClient } from '../../models/cloud-storage';
 import { loadOnnxImageModel, type OnnxPrediction } from '../../models/onnx-model';
 import type { RgbaImage } from '../../models/png';
-import { createMicroBatcher } from '../../../toolkit/core/runtime/micro-batcher';
-import type { StageDefinition } from '../../../toolkit/core/runtime/stage-definition';
-import { IMAGE_REQUEST_EXPECTS, imageRequestSchema, type ImageRequest } from '../ocr/image-request';
+import { createMicroBatcher, defineStage, type BatchingOptions } from '../../../toolkit/core';
+import { definition } from '../../definition';
+import { IMAGE_REQUEST_EXPECTS, imageRequestSchema } from '../ocr/image-request';
 import { parseOnnxStageConfig } from './config';
 import { handleOnnx, type OnnxDeps } from './handler';
-import { onnxOutputSchema, type OnnxOutput } from './schema';
+import { onnxOutputSchema } from './schema';
 
 /** Loads the configured model once per instance and micro-batches concurrent requests onto it. */
-export async function loadOnnxDeps(env: NodeJS.ProcessEnv, files: { cacheDir?: string } = {}): Promise<OnnxDeps> {
-  const config = parseOnnxStageConfig(env);
+export async function loadOnnxDeps(env: NodeJS.ProcessEnv, files: { cacheDir?: string } = {}, batching?: BatchingOptions): Promise<OnnxDeps> {
+  const config = parseOnnxStageConfig(env, batching);
   const gcs = createGcsClient();
   const model = await loadOnnxImageModel(config.model, { gcs, ...files });
   const batcher = createMicroBatcher<RgbaImage, OnnxPrediction>((images) => model.classify(images), config.batching);
@@ -19,13 +19,12 @@ export async function loadOnnxDeps(env: NodeJS.ProcessEnv, files: { cacheDir?: s
 
 /**
  * The `onnx` stage: any ONNX image model from configuration (local path or gs://, loaded at cold start). The
- * default pipeline runs PaddleOCR's text-line direction classifier on images before OCR.
+ * example pipeline runs PaddleOCR's text-line direction classifier on images before OCR.
  */
-export const onnxStage: StageDefinition<ImageRequest, OnnxOutput, OnnxDeps> = {
-  stage: 'onnx',
+export default defineStage(definition, 'onnx', {
   input: imageRequestSchema,
   expects: IMAGE_REQUEST_EXPECTS,
   output: onnxOutputSchema,
-  loadDependencies: () => loadOnnxDeps(process.env),
+  loadDependencies: ({ env, stage }) => loadOnnxDeps(env, {}, stage.batching),
   handle: handleOnnx,
-};
+});

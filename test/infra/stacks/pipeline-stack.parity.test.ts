@@ -6,7 +6,7 @@
 import { Testing } from 'cdktf';
 import type { EnvironmentConfig } from '../../../toolkit/infra/config';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../../functions/definition';
 import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
 import { type Body, fixtureConfig, fixtureStacks, parse, reference, resources, type SynthJson, target } from '../support/synth';
 

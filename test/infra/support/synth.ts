@@ -1,5 +1,5 @@
 /**
- * Helpers for the infra tests: the fixture configuration, a fixture function archive, and readers for the
+ * Helpers for the infra tests: the fixture configuration, a stand-in function archive, and readers for the
  * synthesised Terraform JSON (resources by type, `${type.name.attr}` references resolved to resources).
  */
 import { createHash } from 'node:crypto';
@@ -10,7 +10,7 @@ import { Testing } from 'cdktf';
 import { createStacks } from '../../../toolkit/infra/app';
 import { type AppConfig, parseConfig } from '../../../toolkit/infra/config';
 import type { FunctionSourceRef, PipelineStack } from '../../../toolkit/infra/stacks/pipeline-stack';
-import { createZip } from '../../../scripts/zip';
+import { pipeline } from '../../../functions/pipeline';
 import environmentFixture from '../../fixtures/infra/environment.json';
 import functionSourceFixture from '../../fixtures/infra/function-source.json';
 
@@ -42,11 +42,12 @@ export function fixtureConfig(): AppConfig {
 }
 
 /**
- * Writes the fixture function archive (once per content: its folder is named after its sha256, so repeated runs
- * reuse it instead of filling the temporary directory).
+ * Writes a stand-in function archive (once per content: its folder is named after its sha256, so repeated runs
+ * reuse it instead of filling the temporary directory). The constructs only upload the file; the real archives
+ * are built and synthesised by the deploy tests.
  */
 export function fixtureFunctionSource(): FunctionSourceRef {
-  const zip = createZip(Object.entries(functionSourceFixture.files).map(([name, text]) => ({ name, data: Buffer.from(text) })));
+  const zip = Buffer.from(JSON.stringify(functionSourceFixture.files));
   const sha256 = createHash('sha256').update(zip).digest('hex');
   const zipPath = path.join(os.tmpdir(), `infra-test-${sha256.slice(0, 16)}`, 'function-source.zip');
   if (!fs.existsSync(zipPath)) {
@@ -61,7 +62,7 @@ export function fixtureFunctionSource(): FunctionSourceRef {
 
 /** The app's stacks for a configuration, built on a test app. */
 export function fixtureStacks(config: AppConfig = fixtureConfig(), source: FunctionSourceRef = fixtureFunctionSource()): PipelineStack[] {
-  return createStacks(Testing.app(), config, source);
+  return createStacks(Testing.app(), pipeline, config, Object.fromEntries(pipeline.stageKeys.map((key) => [key, source])));
 }
 
 /** Synthesises a stack (or a scope, via `Testing.synthScope`'s string) to parsed JSON. */

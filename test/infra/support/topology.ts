@@ -1,6 +1,6 @@
 /** The default pipeline compiled for a fixture project, for construct tests that need real compiled entities. */
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../../functions/definition';
 import type { CompiledStage, CompiledSubscription, CompiledTopic, CompiledTopology } from '../../../toolkit/core/pipeline/topology';
 
 /** `compileTopology(pipeline)` for project `example-project`, prefix `test`. */

@@ -12,7 +12,7 @@ import { createFilePayloadStore } from '../../../toolkit/core/claim-check/file-s
 import { publishCommand } from '../../../toolkit/cli/commands/publish';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../../functions/definition';
 import { LimitExceededError } from '../../../toolkit/core/runtime/errors';
 import { emulatorClient, uniqueProject } from '../../support/emulator';
 

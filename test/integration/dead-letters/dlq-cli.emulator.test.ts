@@ -14,7 +14,7 @@ import { CommandError } from '../../../toolkit/cli/usage-error';
 import { provisionTopology } from '../../../toolkit/local/provision';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../../functions/definition';
 import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
 import { buildDeadLetter } from '../../../toolkit/core/runtime/dead-letter';
 import { InvalidJsonError, InvalidOutputError } from '../../../toolkit/core/runtime/errors';

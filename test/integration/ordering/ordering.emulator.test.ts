@@ -35,8 +35,8 @@ const orderingPipeline = definePipeline({
     dead: { name: 'ordtest-dead', description: 'dead letters', terminal: true },
   },
   stages: {
-    first: { description: 'first hop', entryPoint: 'ordtestFirst', consumes: 'input', routes: [{ to: 'middle' }], timeoutSeconds: 10, subscription: ordered },
-    second: { description: 'second hop', entryPoint: 'ordtestSecond', consumes: 'middle', routes: [{ to: 'output' }], timeoutSeconds: 10, subscription: ordered },
+    first: { description: 'first hop', entryPoint: 'ordtestFirst', source: './first', consumes: 'input', routes: [{ to: 'middle' }], timeoutSeconds: 10, subscription: ordered },
+    second: { description: 'second hop', entryPoint: 'ordtestSecond', source: './second', consumes: 'middle', routes: [{ to: 'output' }], timeoutSeconds: 10, subscription: ordered },
   },
   subscriptions: {
     outputAll: { name: 'ordtest-output-all', description: 'all output', topic: 'output', ...ordered },

@@ -53,7 +53,7 @@ describe('stage runtime on the Pub/Sub emulator', () => {
           attempts.set(input.text, (attempts.get(input.text) ?? 0) + 1);
           if (input.mode === 'permanent') throw new PermanentError(`cannot echo "${input.text}"`);
           if (input.mode === 'retry') throw new RetryableError('the echo service is down');
-          return { data: { echoed: input.text.toUpperCase() }, attributes: { [ATTR.lang]: 'en' } };
+          return { data: { echoed: input.text.toUpperCase() }, attributes: { ['lang']: 'en' } };
         },
       },
       { topology, publisher: createPubSubPublisher(emulatorClient(project)), logger: createLogger({}, () => undefined), now: () => new Date() },
@@ -86,7 +86,7 @@ describe('stage runtime on the Pub/Sub emulator', () => {
       [ATTR.correlationId]: messageId,
       [ATTR.idempotencyKey]: 'k-1',
       [ATTR.traceparent]: traceparent,
-      [ATTR.lang]: 'en',
+      ['lang']: 'en',
       [ATTR.stage]: 'echo',
     });
   });

@@ -7,7 +7,8 @@ import type { PubSub } from '@google-cloud/pubsub';
 import { provisionTopology } from '../../../toolkit/local/provision';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../../functions/definition';
+import { pipeline as example } from '../../../functions/pipeline';
 import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
 import { startWorkerProcess, type WorkerProcess } from '../../../toolkit/local/worker-process';
 import { collectMany, type Collected } from '../../support/collect';
@@ -38,6 +39,7 @@ describe('worker process on the Pub/Sub emulator', () => {
   const start = async (): Promise<WorkerProcess> => {
     const stage = topology.stages['language']!;
     const worker = await startWorkerProcess({
+      pipeline: example,
       stage,
       subscription: topology.subscriptions[stage.subscription]!.name,
       env: { ...process.env, GOOGLE_CLOUD_PROJECT: topology.project, PIPELINE_PREFIX: '', PUBSUB_EMULATOR_HOST: emulatorHost(), WORKER_MAX_MESSAGES: '32' },
@@ -90,7 +92,7 @@ describe('worker process on the Pub/Sub emulator', () => {
     const lost = Array.from({ length: COUNT }, (_, i) => `m-${i}`).filter((id) => !perMessage.has(id));
     const duplicated = [...perMessage].filter(([, n]) => n > 1).map(([id]) => id);
     expect({ lost: lost.length, duplicated: duplicated.length }).toEqual({ lost: 0, duplicated: 0 });
-    const english = received.filter((m) => m.attributes[ATTR.lang] === 'en');
+    const english = received.filter((m) => m.attributes['lang'] === 'en');
     expect(english.length).toBeGreaterThan(0);
     expect(english.every((m) => m.subscription === outputs[1])).toBe(true);
   });

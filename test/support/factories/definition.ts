@@ -1,4 +1,4 @@
-import { pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../../functions/definition';
 import type { PipelineDefinition } from '../../../toolkit/core/pipeline/types';
 
 /**

@@ -1,18 +1,18 @@
 import { stageSample } from '../../../bench/samples';
-import { steadyRate, textPathDefinition } from '../../../bench/pipeline';
+import { steadyRate } from '../../../bench/pipeline';
+import { textPathDefinition } from '../../../bench/text-path-pipeline';
 import { TEXT_PATH_STAGES } from '../../../bench/report';
 import { compileFilter } from '../../../toolkit/core/filter';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { pipeline } from '../../../functions/definition';
-import type { AnyStageDefinition } from '../../../toolkit/core/runtime/stage-definition';
-import { STAGES } from '../../../functions/stages';
+import { definition as pipeline } from '../../../functions/definition';
+import { pipeline as example } from '../../../functions/pipeline';
 
 const topology = compileTopology(pipeline, { project: 'bench-project' });
 
 describe('stageSample', () => {
-  it.each(Object.keys(STAGES))('gives the %s stage an input its schema accepts and its subscription filter lets through', (key) => {
+  it.each([...example.stageKeys])('gives the %s stage an input its schema accepts and its subscription filter lets through', (key) => {
     // Prepare
-    const definition = (STAGES as Record<string, AnyStageDefinition>)[key]!;
+    const definition = example.loadStage(key);
     const stage = topology.stages[key]!;
     const filter = topology.subscriptions[stage.subscription]!.filter;
 
@@ -32,7 +32,7 @@ describe('stageSample', () => {
 
 describe('textPathDefinition', () => {
   it('keeps the text stages with the same names and drops the rest', () => {
-    const text = compileTopology(textPathDefinition(), { project: 'bench-project' });
+    const text = compileTopology(textPathDefinition(pipeline), { project: 'bench-project' });
     expect(Object.keys(text.stages).sort()).toEqual([...TEXT_PATH_STAGES].sort());
     for (const [key, stage] of Object.entries(text.stages)) {
       expect(text.subscriptions[stage.subscription]?.name).toBe(topology.subscriptions[topology.stages[key]!.subscription]?.name);

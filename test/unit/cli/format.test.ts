@@ -41,7 +41,7 @@ describe('formatReadable', () => {
 
   it('shows time, correlation id, result attributes and the text', () => {
     // Act
-    const line = formatReadable({ ...base, attributes: { correlationId: 'order-17', lang: 'en', sentiment: 'positive', stage: 'nlp', other: 'x' }, data: { text: 'Hello\n  there' } });
+    const line = formatReadable({ ...base, attributes: { correlationId: 'order-17', lang: 'en', sentiment: 'positive', stage: 'nlp', other: 'x' }, data: { text: 'Hello\n  there' } }, ['lang', 'sentiment', 'stage']);
 
     // Assess
     expect(line).toBe('12:34:56.789 order-17 lang=en sentiment=positive stage=nlp | Hello there');

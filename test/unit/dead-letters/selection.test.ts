@@ -7,8 +7,8 @@ import { pulledMessage, TOPOLOGY } from './factories';
 const letter = (attributes: Record<string, string>, messageId?: string): DeadLetter =>
   describeDeadLetter(pulledMessage({ attributes, ...(messageId ? { messageId } : {}) }), TOPOLOGY);
 
-const invalid = letter({ [ATTR.dlqReason]: 'INVALID_JSON', [ATTR.dlqStage]: 'language', [ATTR.dlqSourceMessageId]: '501', [ATTR.lang]: 'fr' }, '9001');
-const output = letter({ [ATTR.dlqReason]: 'INVALID_OUTPUT', [ATTR.dlqStage]: 'nlp', [ATTR.lang]: 'en' }, '9002');
+const invalid = letter({ [ATTR.dlqReason]: 'INVALID_JSON', [ATTR.dlqStage]: 'language', [ATTR.dlqSourceMessageId]: '501', ['lang']: 'fr' }, '9001');
+const output = letter({ [ATTR.dlqReason]: 'INVALID_OUTPUT', [ATTR.dlqStage]: 'nlp', ['lang']: 'en' }, '9002');
 const exhausted = letter({ CloudPubSubDeadLetterSourceDeliveryCount: '10', CloudPubSubDeadLetterSourceSubscription: 'dev-ai-inference-nlp-push' }, '9003');
 const all = [invalid, output, exhausted];
 

@@ -104,7 +104,7 @@ describe('replayMessage', () => {
       attributes: {
         [ATTR.correlationId]: 'order-17',
         [ATTR.idempotencyKey]: 'request-1',
-        [ATTR.lang]: 'en',
+        ['lang']: 'en',
         [ATTR.replayCount]: '1',
         [ATTR.dlqReason]: 'INVALID_OUTPUT',
         [ATTR.dlqError]: 'bug',
@@ -120,7 +120,7 @@ describe('replayMessage', () => {
     const message = replayMessage(describeDeadLetter(pulled, TOPOLOGY));
     // Assess
     expect(message.data.toString()).toBe('{"text":"again"}');
-    expect(message.attributes).toEqual({ [ATTR.correlationId]: 'order-17', [ATTR.idempotencyKey]: 'request-1', [ATTR.lang]: 'en', [ATTR.replayCount]: '2' });
+    expect(message.attributes).toEqual({ [ATTR.correlationId]: 'order-17', [ATTR.idempotencyKey]: 'request-1', ['lang']: 'en', [ATTR.replayCount]: '2' });
     expect(message.orderingKey).toBe('customer-7');
   });
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MemoryIdempotencyStore } from '../../../toolkit/core/idempotency/memory-store';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../../functions/definition';
 import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
 import type { IdempotencyStore } from '../../../toolkit/core/runtime/hooks';
 import { createLogger } from '../../../toolkit/core/runtime/logger';
@@ -36,7 +36,7 @@ function harness(options: { store?: IdempotencyStore; handle?: (input: Input) =>
       await options.handle?.(message);
       if (message.mode === 'retry') throw new RetryableError('the model server is busy');
       if (message.mode === 'permanent') throw new PermanentError('cannot handle this');
-      return { data: { text: message.text.toUpperCase() }, attributes: { [ATTR.lang]: 'fr' } };
+      return { data: { text: message.text.toUpperCase() }, attributes: { ['lang']: 'fr' } };
     },
   };
   const processor: StageProcessor = createStageProcessor(definition, {

@@ -1,8 +1,9 @@
+import type { PipelineDefinition } from '../../../toolkit/core/pipeline/types';
 import { filterAttributeKeys, parseFilter } from '../../../toolkit/core/filter';
 import { ATTRIBUTE_KEYS } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology, pushSubscriptionKey } from '../../../toolkit/core/pipeline/compile';
 import { DEFAULTS } from '../../../toolkit/core/pipeline/defaults';
-import { pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../../functions/definition';
 import { durationSeconds } from '../../../toolkit/core/pipeline/durations';
 import { DefinitionError } from '../../../toolkit/core/pipeline/errors';
 import type { CompileOptions } from '../../../toolkit/core/pipeline/topology';
@@ -118,7 +119,14 @@ describe('compileTopology of the default pipeline', () => {
     ];
     const keys = filters.flatMap((filter) => filterAttributeKeys(parseFilter(filter)));
     expect(keys).toEqual(expect.arrayContaining(['lang', 'sentiment']));
-    for (const key of keys) expect(ATTRIBUTE_KEYS).toContain(key);
+    // Each is the toolkit's, a publisher's (the definition's `attributes`) or one a stage declares it `sets`.
+    const declared = [...ATTRIBUTE_KEYS, ...Object.keys(pipeline.attributes ?? {}), ...Object.values(pipeline.stages as PipelineDefinition['stages']).flatMap((stage) => Object.keys(stage.sets ?? {}))];
+    for (const key of keys) expect(declared).toContain(key);
+  });
+
+  it("carries each stage's source, declared attributes, settings and batching into the topology", () => {
+    expect(topology.stages['classify']).toMatchObject({ source: './stages/classify', sets: ['topic', 'topicScore'], batching: { maxBatchSize: 16, maxWaitMillis: 5 }, environment: {} });
+    expect(topology.stages['nlp']?.batching).toBeUndefined();
   });
 
   it('uses the bare names without a prefix', () => {

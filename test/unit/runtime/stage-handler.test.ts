@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../../functions/definition';
 import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
 import { createLogger } from '../../../toolkit/core/runtime/logger';
 import type { StageContext, StageDefinition, StageOutput } from '../../../toolkit/core/runtime/stage-definition';
@@ -37,7 +37,7 @@ const GREETING_LANG: Readonly<Record<string, string>> = { hello: 'en', bonjour: 
 /** Uppercases the text and sets `lang` from its first word. */
 function uppercase(input: ToyInput): StageOutput<ToyOutput> {
   const firstWord = input.text.split(' ')[0]?.toLowerCase() ?? '';
-  return { data: { text: input.text.toUpperCase() }, attributes: { [ATTR.lang]: GREETING_LANG[firstWord] ?? 'und' } };
+  return { data: { text: input.text.toUpperCase() }, attributes: { ['lang']: GREETING_LANG[firstWord] ?? 'und' } };
 }
 
 /** A stage handler for `stage` on the default topology with a toy definition, and everything it was given. */
@@ -86,7 +86,7 @@ describe('createStageHandler', () => {
       expect(publisher.topicNames()).toEqual([topicName]);
       const [message] = publisher.messagesFor(topicName);
       expect(JSON.parse(message?.data.toString('utf8') ?? '')).toEqual({ text: text.toUpperCase() });
-      expect(message?.attributes[ATTR.lang]).toBe(lang);
+      expect(message?.attributes['lang']).toBe(lang);
     });
 
     it('carries the input attributes and sets the stage', async () => {
@@ -269,7 +269,7 @@ describe('createStageHandler', () => {
     it('dead-letters a result that would exceed Pub/Sub limits', async () => {
       // Prepare: an attribute value of 1025 bytes.
       const { deliver, publisher, handle } = harness();
-      handle.mockImplementationOnce(() => ({ data: { text: 'x' }, attributes: { [ATTR.topic]: 'x'.repeat(1025) } }));
+      handle.mockImplementationOnce(() => ({ data: { text: 'x' }, attributes: { ['topic']: 'x'.repeat(1025) } }));
 
       // Act
       const res = await deliver({ data: { text: 'hello' } });

@@ -1,4 +1,3 @@
-import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
 import { parseClassifyConfig, type ClassifyConfig } from '../../../functions/stages/classify/config';
 import { handleClassify, type ClassifyDeps } from '../../../functions/stages/classify/handler';
@@ -43,7 +42,7 @@ describe('handleClassify', () => {
     // Assess
     expect(d.embedded).toEqual([nlpOutput.text]);
     expect(output.data).toEqual({ ...nlpOutput, topic: prediction });
-    expect(output.attributes).toEqual({ [ATTR.topic]: 'bug', [ATTR.topicScore]: '0.800' });
+    expect(output.attributes).toEqual({ ['topic']: 'bug', ['topicScore']: '0.800' });
     expect(classifyOutputSchema.safeParse(output.data).success).toBe(true);
   });
 
@@ -78,8 +77,9 @@ describe('handleClassify', () => {
 });
 
 describe('parseClassifyConfig', () => {
-  it('defaults to batches of 16 after at most 5 ms, without embeddings', () => {
-    expect(parseClassifyConfig({})).toEqual({ batching: { maxBatchSize: 16, maxWaitMillis: 5 }, includeEmbedding: false });
+  it("takes the definition's batching, without embeddings", () => {
+    expect(parseClassifyConfig({}, { maxBatchSize: 16, maxWaitMillis: 5 })).toEqual({ batching: { maxBatchSize: 16, maxWaitMillis: 5 }, includeEmbedding: false });
+    expect(parseClassifyConfig({})).toEqual({ batching: { maxBatchSize: 1, maxWaitMillis: 0 }, includeEmbedding: false });
   });
 
   it('reads its variables', () => {

@@ -1,6 +1,5 @@
 import type { OnnxPrediction } from '../../../functions/models/onnx-model';
 import { encodePng, type RgbaImage } from '../../../functions/models/png';
-import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
 import { defaultOnnxModelConfig, parseOnnxStageConfig, type OnnxStageConfig } from '../../../functions/stages/onnx/config';
 import { handleOnnx, type OnnxDeps } from '../../../functions/stages/onnx/handler';
@@ -39,7 +38,7 @@ describe('handleOnnx', () => {
     // Assess
     expect(d.images.map((i) => [i.width, i.height])).toEqual([[6, 3]]);
     expect(output.data).toEqual({ ...input, onnx: { model: 'ppocr-direction-cls', ...prediction } });
-    expect(output.attributes).toEqual({ [ATTR.onnxLabel]: '180' });
+    expect(output.attributes).toEqual({ ['onnxLabel']: '180' });
     expect(onnxOutputSchema.safeParse(output.data).success).toBe(true);
   });
 
@@ -76,7 +75,9 @@ describe('parseOnnxStageConfig', () => {
     expect(config.model.name).toBe('ppocr-direction-cls');
     expect(config.model.uri).toMatch(/@gutenye\/ocr-models\/assets\/ch_ppocr_mobile_v2\.0_cls_infer\.onnx$/);
     expect(config.model.input).toEqual({ name: 'x', dims: [3, 48, 192], layout: 'NCHW', dtype: 'float32' });
-    expect(config.batching).toEqual({ maxBatchSize: 16, maxWaitMillis: 5 });
+    // Without the definition's batching, one image per model call.
+    expect(config.batching).toEqual({ maxBatchSize: 1, maxWaitMillis: 0 });
+    expect(parseOnnxStageConfig({}, { maxBatchSize: 16, maxWaitMillis: 5 }).batching).toEqual({ maxBatchSize: 16, maxWaitMillis: 5 });
     expect(config.undecodable).toBe('skip');
   });
 

@@ -1,8 +1,7 @@
 import { compileFilter } from '../../../toolkit/core/filter';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { pipeline } from '../../../functions/definition';
-import { ATTR } from '../../../toolkit/core/pipeline/attributes';
-import { STAGES } from '../../../functions/stages';
+import { definition as pipeline } from '../../../functions/definition';
+import { pipeline as example } from '../../../functions/pipeline';
 
 const topology = compileTopology(pipeline, { project: 'routing-test' });
 
@@ -16,9 +15,9 @@ function consumers(topic: string, attributes: Record<string, string>): string[] 
 describe('the default pipeline routes', () => {
   it.each([
     [{}, ['language']],
-    [{ [ATTR.contentType]: 'text/plain' }, ['language']],
-    [{ [ATTR.contentType]: 'image' }, ['onnx']],
-    [{ [ATTR.contentType]: 'image/png' }, ['onnx']],
+    [{ ['contentType']: 'text/plain' }, ['language']],
+    [{ ['contentType']: 'image' }, ['onnx']],
+    [{ ['contentType']: 'image/png' }, ['onnx']],
   ])('a request with %j to exactly %j', (attributes, expected) => {
     expect(consumers(topology.ingress, attributes)).toEqual(expected);
   });
@@ -33,15 +32,19 @@ describe('the default pipeline routes', () => {
   });
 
   it('the bugs subscription selects results by topic and fromImages by content type', () => {
-    expect(compileFilter(topology.subscriptions['bugs']?.filter ?? '')({ [ATTR.topic]: 'bug' })).toBe(true);
-    expect(compileFilter(topology.subscriptions['bugs']?.filter ?? '')({ [ATTR.topic]: 'billing' })).toBe(false);
-    expect(compileFilter(topology.subscriptions['fromImages']?.filter ?? '')({ [ATTR.contentType]: 'image' })).toBe(true);
+    expect(compileFilter(topology.subscriptions['bugs']?.filter ?? '')({ ['topic']: 'bug' })).toBe(true);
+    expect(compileFilter(topology.subscriptions['bugs']?.filter ?? '')({ ['topic']: 'billing' })).toBe(false);
+    expect(compileFilter(topology.subscriptions['fromImages']?.filter ?? '')({ ['contentType']: 'image' })).toBe(true);
     expect(compileFilter(topology.subscriptions['fromImages']?.filter ?? '')({})).toBe(false);
   });
 
   it('ocrLanguage is the language stage under its own key', () => {
-    expect(STAGES.ocrLanguage.stage).toBe('ocrLanguage');
-    expect(STAGES.ocrLanguage.handle).toBe(STAGES.language.handle);
-    expect(Object.keys(STAGES).sort()).toEqual(Object.keys(topology.stages).sort());
+    expect(example.loadStage('ocrLanguage').stage).toBe('ocrLanguage');
+    expect(example.loadStage('ocrLanguage').handle).toBe(example.loadStage('language').handle);
+    expect(example.stageModulePath('ocrLanguage')).toBe(example.stageModulePath('language'));
+  });
+
+  it('every stage of the definition loads from the module its source names', () => {
+    for (const key of example.stageKeys) expect(example.loadStage(key).stage).toBe(key);
   });
 });

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { workerCommand } from '../../../toolkit/cli/commands/worker';
 import { UsageError } from '../../../toolkit/cli/usage-error';
-import { runWorker, WORKER_USAGE, type WorkerIo } from '../../../toolkit/core/worker/main';
+import { runWorker, workerUsage, type WorkerIo } from '../../../toolkit/core/worker/main';
+import { pipeline } from '../../../functions/pipeline';
 
 /** Streams that record what the worker prints, and a stop-signal hook that is never fired. */
 function io() {
@@ -18,8 +19,8 @@ function io() {
 describe('runWorker (npm run worker)', () => {
   it('prints its usage for --help and exits 0', async () => {
     const streams = io();
-    await expect(runWorker(['--help'], {}, streams.value)).resolves.toBe(0);
-    expect(streams.out()).toBe(WORKER_USAGE);
+    await expect(runWorker(pipeline, ['--help'], {}, streams.value)).resolves.toBe(0);
+    expect(streams.out()).toBe(workerUsage(pipeline.stageKeys));
   });
 
   it.each([
@@ -31,7 +32,7 @@ describe('runWorker (npm run worker)', () => {
     [['nlp'], { GOOGLE_CLOUD_PROJECT: 'local-project', PIPELINE_FAULTS: '{"nlp": {"retryableRate": 2}}' }, /PIPELINE_FAULTS is invalid: .*retryableRate must be ≤ 1/],
   ])('refuses %j with env %j and exits 2, saying what to fix', async (argv, env, message) => {
     const streams = io();
-    await expect(runWorker(argv, env, streams.value)).resolves.toBe(2);
+    await expect(runWorker(pipeline, argv, env, streams.value)).resolves.toBe(2);
     expect(streams.err()).toMatch(message);
     expect(streams.err()).toContain('Usage: npm run worker');
   });

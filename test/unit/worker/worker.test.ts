@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../../functions/definition';
 import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
 import { createLogger } from '../../../toolkit/core/runtime/logger';
 import { OUTCOMES, type Outcome } from '../../../toolkit/core/runtime/outcome';
@@ -48,7 +48,7 @@ function realProcessor(publisher: FakePublisher): StageProcessor {
     handle: (input) => {
       if (input.mode === 'permanent') throw new PermanentError(`cannot echo "${input.text}"`);
       if (input.mode === 'retry') throw new RetryableError('the echo service is down');
-      return { data: { echoed: input.text }, attributes: { [ATTR.lang]: 'fr' } };
+      return { data: { echoed: input.text }, attributes: { ['lang']: 'fr' } };
     },
   };
   return createStageProcessor(definition, { topology, publisher, logger: createLogger({}, () => undefined), now: () => new Date('2024-05-01T00:00:00Z') });

@@ -2,6 +2,7 @@ import type { Message } from '@google-cloud/pubsub';
 import { compileFilter } from '../../core/filter';
 import { CONNECTION_OPTIONS, parseCommandArgs, parsePositiveInt } from '../args';
 import { connect } from '../connection';
+import { ATTR } from '../../core/pipeline/attributes';
 import { formatReadable, toTailRecord } from '../format';
 import { UsageError } from '../usage-error';
 
@@ -54,6 +55,8 @@ export async function tailCommand(argv: readonly string[], out: NodeJS.WritableS
     throw new UsageError('this pipeline names no results subscription; give a SUBSCRIPTION');
   }
   const compiled = connection.topology.subscriptions[key];
+  // The attributes the pipeline's stages declare they set, then the stage: a tag each on a readable line.
+  const shown = [...new Set([...Object.values(connection.topology.stages).flatMap((stage) => stage.sets), ATTR.stage])];
   if (!compiled || compiled.kind !== 'pull') {
     await connection.close();
     const pull = Object.values(connection.topology.subscriptions).filter((s) => s.kind === 'pull').map((s) => s.key);
@@ -87,7 +90,7 @@ export async function tailCommand(argv: readonly string[], out: NodeJS.WritableS
       const show = matchesSubscription(message.attributes) && matches(message.attributes) && (max === undefined || printed < max);
       if (show) {
         const record = toTailRecord(message);
-        out.write(`${values.json ? JSON.stringify(record) : formatReadable(record)}\n`);
+        out.write(`${values.json ? JSON.stringify(record) : formatReadable(record, shown)}\n`);
         printed += 1;
       }
       if (ack) message.ack();

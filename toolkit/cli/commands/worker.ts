@@ -1,8 +1,8 @@
-import { STAGES } from '../../../functions/stages';
 import { WORKER_FLAG_OPTIONS, WORKER_FLAGS_USAGE } from '../../core/worker/config';
 import { runWorker } from '../../core/worker/main';
 import { CONNECTION_OPTIONS, parseCommandArgs } from '../args';
 import { connect } from '../connection';
+import { cliPipeline } from '../pipeline-file';
 import { UsageError } from '../usage-error';
 
 /** Usage of `worker`. */
@@ -12,7 +12,7 @@ Runs one stage as a streaming-pull worker on its pull subscription until Ctrl-C 
 in flight. The subscription must exist: \`npm start -- --mode pull\` (or PIPELINE_DELIVERY=pull) creates it locally.
 See docs/delivery-modes.md for when to choose pull over push.
 
-  <stage>                 ${Object.keys(STAGES).join(', ')}
+  <stage>                 a stage key of the pipeline
 ${WORKER_FLAGS_USAGE}
   --cloud, --project, --prefix   as for publish
 `;
@@ -27,7 +27,8 @@ export async function workerCommand(argv: readonly string[], out: NodeJS.Writabl
     return 0;
   }
   const [stage, ...extra] = positionals;
-  if (!stage) throw new UsageError(`which stage? expected one of ${Object.keys(STAGES).join(', ')}`);
+  const pipeline = cliPipeline();
+  if (!stage) throw new UsageError(`which stage? expected one of ${pipeline.stageKeys.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`expected one stage, got ${positionals.join(' ')}`);
   const connection = await connect(values);
   await connection.close();
@@ -41,5 +42,5 @@ export async function workerCommand(argv: readonly string[], out: NodeJS.Writabl
     const value = values[name];
     if (value !== undefined) workerArgv.push(`--${name}`, value);
   }
-  return runWorker(workerArgv, env);
+  return runWorker(pipeline, workerArgv, env);
 }

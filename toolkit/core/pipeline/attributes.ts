@@ -1,8 +1,9 @@
 /**
- * The closed vocabulary of message attribute keys used anywhere in the pipeline.
+ * The toolkit's own message attributes: identity, tracing, claim check, ordering, replay and dead-letter reasons.
  *
- * Attribute keys are part of the pipeline's contract (subscriptions filter on them), so they live here, beside
- * the definition, and nowhere else: code refers to `ATTR.lang`, never to the string `"lang"`.
+ * Attribute keys are part of a pipeline's contract (subscriptions filter on them). The toolkit's live here and
+ * toolkit code refers to `ATTR.correlationId`, never to the string; a pipeline's own attributes (language,
+ * sentiment, ...) are declared by its definition: publishers' in `attributes`, each stage's in its `sets`.
  */
 export const ATTR = {
   /** Kept through every stage; publisher-given, otherwise the ingress messageId. Appears on results and dead letters. */
@@ -11,28 +12,8 @@ export const ATTR = {
   idempotencyKey: 'idempotencyKey',
   /** W3C trace context, carried so Cloud Logging and Cloud Trace can join the hops of one message. */
   traceparent: 'traceparent',
-  /**
-   * What the publisher sent: absent (or anything else) for a text request, `image` or `image/<format>` for an image
-   * request, which routes it to the onnx → ocr path instead of the text path. Carried to the result, so results of
-   * images can be selected with `hasPrefix(attributes.contentType, "image")`.
-   */
-  contentType: 'contentType',
   /** Name of the stage that produced the message. */
   stage: 'stage',
-  /** CLD3 language code of the text, e.g. `en`, `fr`, `und`. */
-  lang: 'lang',
-  /** CLD3 probability of `lang`, 0..1, as a decimal string. */
-  langConfidence: 'langConfidence',
-  /** `true` when CLD3 considers its guess reliable. */
-  langReliable: 'langReliable',
-  /** Sentiment label: `positive`, `neutral` or `negative`. */
-  sentiment: 'sentiment',
-  /** Topic label from the few-shot classifier (`billing`, `bug`, `account`, `praise`, `other`). */
-  topic: 'topic',
-  /** The classifier's score for `topic`, 0..1, as a decimal string. */
-  topicScore: 'topicScore',
-  /** Top label of the generic onnx stage's model: with the default model, the text orientation `0` or `180`. */
-  onnxLabel: 'onnxLabel',
   /** Reference (claim check) to a payload stored in Cloud Storage instead of in the message. */
   claimCheck: 'claimCheck',
   /**

@@ -61,6 +61,13 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
     problems.push(`${where}: unknown topic "${key}" (known topics: ${[...topicKeys].join(', ')})`);
     return false;
   };
+  // Filters may use the toolkit's attributes, those publishers set (the definition's `attributes`) and those any
+  // stage declares it sets. Anything else is a typo: Pub/Sub would accept the filter and match nothing.
+  const knownAttributes = new Set<string>([
+    ...ATTRIBUTE_KEYS,
+    ...Object.keys(definition.attributes ?? {}),
+    ...Object.values(definition.stages).flatMap((stage) => Object.keys(stage.sets ?? {})),
+  ]);
   const checkFilter = (where: string, filter: string | undefined): string => {
     if (filter === undefined || filter.trim() === '') return '';
     try {
@@ -68,8 +75,10 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
       for (const key of filterAttributeKeys(ast)) {
         const keyProblem = attributeKeyProblem(key);
         if (keyProblem) problems.push(`${where}: attribute "${key}" ${keyProblem}`);
-        else if (!(ATTRIBUTE_KEYS as readonly string[]).includes(key)) {
-          problems.push(`${where}: filter uses attribute "${key}", which the pipeline never sets (known: ${ATTRIBUTE_KEYS.join(', ')})`);
+        else if (!knownAttributes.has(key)) {
+          problems.push(
+            `${where}: filter uses attribute "${key}", which neither a publisher (the definition's "attributes") nor a stage ("sets") declares (known: ${[...knownAttributes].join(', ')})`,
+          );
         }
       }
     } catch (error) {
@@ -165,6 +174,21 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
     if (last && last.when !== '') {
       problems.push(`${where}: the last route must have no "when" so that every result has somewhere to go`);
     }
+    if (typeof spec.source !== 'string' || spec.source.trim() === '') {
+      problems.push(`${where}: "source" must name the stage's module, e.g. "./stages/${key}"`);
+    }
+    for (const attribute of Object.keys(spec.sets ?? {})) {
+      const keyProblem = attributeKeyProblem(attribute);
+      if (keyProblem) problems.push(`${where} sets attribute "${attribute}": ${keyProblem}`);
+      else if ((ATTRIBUTE_KEYS as readonly string[]).includes(attribute)) problems.push(`${where} sets attribute "${attribute}", which the toolkit itself sets`);
+    }
+    const environment = checkEnvironment(where, spec.environment ?? {}, problems);
+    if (spec.batching !== undefined) {
+      checkRange(`${where} batching maxBatchSize`, spec.batching.maxBatchSize, { min: 1, max: 1000 });
+      if (!(spec.batching.maxWaitMillis >= 0 && spec.batching.maxWaitMillis <= 10_000)) {
+        problems.push(`${where} batching maxWaitMillis: ${spec.batching.maxWaitMillis} is outside 0..10000`);
+      }
+    }
     const timeoutSeconds = checkRange(`${where} timeoutSeconds`, spec.timeoutSeconds ?? DEFAULTS.timeoutSeconds, FUNCTION_LIMITS.timeoutSeconds);
     const subSettings = settings(`${where} subscription`, spec.subscription, timeoutSeconds);
     if (subSettings.ackDeadlineSeconds < timeoutSeconds) {
@@ -206,6 +230,10 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
       description: spec.description,
       functionName,
       entryPoint: spec.entryPoint,
+      source: spec.source,
+      sets: Object.keys(spec.sets ?? {}),
+      environment,
+      ...(spec.batching !== undefined ? { batching: { ...spec.batching } } : {}),
       consumes: spec.consumes,
       delivery,
       subscription: subKey,
@@ -281,6 +309,20 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
     stages,
     subscriptions,
   };
+}
+
+/** Environment variable names a stage may not set: the runtime's own, and those Cloud Run reserves. */
+const RESERVED_ENVIRONMENT = /^(GOOGLE_|PIPELINE_|IDEMPOTENCY_|CLAIM_CHECK_|FUNCTION_|K_|X_GOOGLE_|PORT$)/;
+const ENVIRONMENT_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/** A stage's settings must be valid environment variables that do not override the runtime's own. */
+function checkEnvironment(where: string, environment: Readonly<Record<string, string>>, problems: string[]): Readonly<Record<string, string>> {
+  for (const [name, value] of Object.entries(environment)) {
+    if (!ENVIRONMENT_NAME.test(name)) problems.push(`${where} environment "${name}": expected upper-case letters, digits and _, starting with a letter`);
+    else if (RESERVED_ENVIRONMENT.test(name)) problems.push(`${where} environment "${name}": reserved for the runtime or Cloud Run; choose another name`);
+    if (typeof value !== 'string') problems.push(`${where} environment "${name}": expected a string value, got ${typeof value}`);
+  }
+  return { ...environment };
 }
 
 /** Validates `CompileOptions.delivery` and returns each stage's mode. */

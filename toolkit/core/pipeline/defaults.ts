@@ -53,28 +53,3 @@ export const FUNCTION_LIMITS = {
   timeoutSeconds: { min: 1, max: 540 },
   maxInstanceRequestConcurrency: { min: 1, max: 1000 },
 } as const;
-
-/** Defaults of the stages that read images (onnx, ocr); each can be overridden by the stage's environment. */
-export const IMAGE_DEFAULTS = {
-  /** 10 MiB: Pub/Sub's message limit, so an image by reference is allowed what an inline one could carry at most. */
-  maxBytes: 10 * 1024 * 1024,
-  /** 25 MP (a 5000×5000 scan): Tesseract's wasm heap holds several copies of the raster, ~100 MB each at this size. */
-  maxPixels: 25_000_000,
-} as const;
-
-/**
- * Micro-batching of model calls (functions/runtime/micro-batcher.ts), per stage, overridable by the stage's
- * environment. Concurrent requests of one instance (up to `maxInstanceRequestConcurrency`, 8) share one model call.
- */
-export const BATCHING_DEFAULTS = {
-  classify: {
-    /** USE lite: ~30 texts/s one by one, ~130/s in batches of 32 on one core (measured); 16 covers 2 instances' worth of pushes. */
-    maxBatchSize: 16,
-    /** A few ms of waiting costs nothing next to a ~30 ms embedding and lets simultaneous pushes meet. */
-    maxWaitMillis: 5,
-  },
-  onnx: {
-    maxBatchSize: 16,
-    maxWaitMillis: 5,
-  },
-} as const;

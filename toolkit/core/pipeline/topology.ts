@@ -2,7 +2,7 @@
  * The compiled topology: concrete, prefixed names and fully resolved settings. This is what the CDKTF stack and
  * the local runner interpret; nothing downstream of `compileTopology` makes a name of its own.
  */
-import type { DurationString } from './types';
+import type { BatchingSettings, DurationString } from './types';
 
 /** What a topic is for. */
 export const TOPIC_ROLES = ['ingress', 'internal', 'terminal', 'deadLetter'] as const;
@@ -89,6 +89,14 @@ export interface CompiledStage {
   /** Cloud Function name with the environment prefix. */
   readonly functionName: string;
   readonly entryPoint: string;
+  /** The stage's module, relative to the pipeline file's folder (see `StageSpec.source`). */
+  readonly source: string;
+  /** The attributes the stage declares it sets. */
+  readonly sets: readonly string[];
+  /** The stage's settings, as environment variables of its function, server or worker. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Micro-batching of its model calls, when it batches. */
+  readonly batching?: BatchingSettings;
   /** Key of the topic it consumes. */
   readonly consumes: string;
   /** How the stage is fed; `push` unless `CompileOptions.delivery` says otherwise. */

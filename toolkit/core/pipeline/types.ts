@@ -63,9 +63,35 @@ export interface StageResources {
   readonly maxInstanceCount?: number;
 }
 
+/** Micro-batching of a stage's model calls: concurrent requests of one instance share one call. */
+export interface BatchingSettings {
+  /** Most requests one model call takes. */
+  readonly maxBatchSize: number;
+  /** How long the first request of a batch waits for others, in milliseconds. */
+  readonly maxWaitMillis: number;
+}
+
 /** One inference stage: a Cloud Function fed by its own push subscription. */
 export interface StageSpec<TopicKey extends string = string> extends StageResources {
   readonly description: string;
+  /**
+   * The stage's module, relative to the folder of the file that creates the pipeline (`createPipeline({ file })`),
+   * e.g. `./stages/language`. Its default export is the stage (`defineStage`). Two stages may name one module: the
+   * same code deployed twice, on two topics.
+   */
+  readonly source: string;
+  /**
+   * The attributes the stage sets on its results, each with what it means. Filters (routes, subscriptions) may
+   * use them, and the stage's handler is typed to set only these.
+   */
+  readonly sets?: Readonly<Record<string, string>>;
+  /**
+   * Settings of the stage as environment variables (`ONNX_MODEL_URI`, thresholds): given to its deployed function
+   * and to its local server or worker alike. Names are upper-case, as Cloud Functions expects.
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Micro-batching of the stage's model calls; absent for stages that do not batch. */
+  readonly batching?: BatchingSettings;
   /** The exported function name (functions-framework `--target`, Cloud Functions `entryPoint`). */
   readonly entryPoint: string;
   /** Base name of the deployed function; defaults to the stage key in kebab case. */
@@ -96,6 +122,11 @@ export interface PipelineDefinition<
 > {
   readonly name: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Attributes publishers set on requests (beyond the toolkit's own, such as `correlationId`), each with what it
+   * means. Filters may use them; stages' own attributes are declared by each stage's `sets`.
+   */
+  readonly attributes?: Readonly<Record<string, string>>;
   /** The topic publishers write to. */
   readonly ingress: NoInfer<TopicKey>;
   /** The topic that receives what can never succeed. */
@@ -109,12 +140,42 @@ export interface PipelineDefinition<
   readonly subscriptions: Readonly<Record<SubscriptionKey, PullSubscriptionSpec<TopicKey>>>;
 }
 
+/** Keys of a definition's topics. */
+type TopicKeysOf<D> = D extends { readonly topics: infer T } ? keyof T & string : never;
+
 /**
- * Identity function that gives a definition literal its precise key types, so that a typo in a topic key is a
- * compile error in the definition file.
+ * What makes a definition literal consistent: every topic a stage consumes or routes to, and every topic a
+ * subscription reads, is one of its topics; the ingress, dead-letter and subscription references name real keys.
  */
-export function definePipeline<T extends string, S extends string, P extends string>(
-  definition: PipelineDefinition<T, S, P>,
-): PipelineDefinition<T, S, P> {
+type ConsistentDefinition<D> = D extends { readonly topics: unknown; readonly stages: infer S; readonly subscriptions: infer P }
+  ? {
+      readonly ingress: TopicKeysOf<D>;
+      readonly deadLetter: TopicKeysOf<D>;
+      readonly deadLetterSubscription: keyof P & string;
+      readonly resultsSubscription?: keyof P & string;
+      readonly stages: {
+        readonly [K in keyof S]: StageSpec<TopicKeysOf<D>>;
+      };
+      readonly subscriptions: { readonly [K in keyof P]: PullSubscriptionSpec<TopicKeysOf<D>> };
+    }
+  : never;
+
+/**
+ * Identity function that keeps a definition literal's precise types (its stage keys, and the attributes each stage
+ * `sets`, which type the stage's handler), and makes a typo in a topic key a compile error in the definition.
+ */
+export function definePipeline<const D extends PipelineDefinition>(definition: D & ConsistentDefinition<D>): D {
   return definition;
 }
+
+/** Keys of a pipeline definition's stages. */
+export type StageKeyOf<D> = D extends { readonly stages: infer S } ? keyof S & string : never;
+
+/** The attributes a stage of a definition declares in `sets`. */
+export type StageAttributeOf<D, K> = D extends { readonly stages: infer S }
+  ? K extends keyof S
+    ? S[K] extends { readonly sets: infer A }
+      ? keyof A & string
+      : never
+    : never
+  : never;

@@ -36,7 +36,11 @@ export function parseFaults(value: string | undefined): Faults | undefined {
 }
 
 /** The stage with its configured faults injected in front of its handler; the stage itself if it has none. */
-export function withFaults<In, Out, Deps>(definition: StageDefinition<In, Out, Deps>, faults: Faults | undefined, random: () => number = Math.random): StageDefinition<In, Out, Deps> {
+export function withFaults<In, Out, Deps, Attr extends string>(
+  definition: StageDefinition<In, Out, Deps, Attr>,
+  faults: Faults | undefined,
+  random: () => number = Math.random,
+): StageDefinition<In, Out, Deps, Attr> {
   const rate = faults?.[definition.stage]?.retryableRate ?? 0;
   if (rate <= 0) return definition;
   return {

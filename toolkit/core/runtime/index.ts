@@ -1,5 +1,5 @@
 /** The stage runtime: one shared wrapper around every stage's pure handler. */
-export * from './define-stage';
+export * from './http-function';
 export * from './errors';
 export * from './limits';
 export * from './logger';

@@ -58,6 +58,6 @@ export function createPushHandler(processor: StageProcessor, project: string): S
  * Builds the push HTTP function of a stage: parse the push request, process it (see `createStageProcessor`),
  * answer 204 or a retryable status, log one line.
  */
-export function createStageHandler<In, Out, Deps>(definition: StageDefinition<In, Out, Deps>, runtime: StageRuntime): StageHandler {
+export function createStageHandler<In, Out, Deps, Attr extends string>(definition: StageDefinition<In, Out, Deps, Attr>, runtime: StageRuntime): StageHandler {
   return createPushHandler(createStageProcessor(definition, runtime), runtime.topology.project);
 }

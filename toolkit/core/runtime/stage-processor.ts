@@ -26,6 +26,8 @@ export interface StageRuntime {
   readonly idempotency?: IdempotencyStore;
   /** Claim check for large payloads; none when absent. */
   readonly payloads?: PayloadStore;
+  /** The environment the stage's loader reads its settings from; `process.env` when absent. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** The result of processing one delivered message: what to answer Pub/Sub, and what to log. */
@@ -50,7 +52,7 @@ export interface StageProcessor {
  * decode and validate, call the handler, route and publish the result (awaited), and map errors to
  * ack / retry / dead letter in one place.
  */
-export function createStageProcessor<In, Out, Deps>(definition: StageDefinition<In, Out, Deps>, runtime: StageRuntime): StageProcessor {
+export function createStageProcessor<In, Out, Deps, Attr extends string>(definition: StageDefinition<In, Out, Deps, Attr>, runtime: StageRuntime): StageProcessor {
   const { topology, publisher, now } = runtime;
   const idempotency = runtime.idempotency ?? noIdempotency;
   const payloads = runtime.payloads ?? noPayloadStore;
@@ -62,7 +64,8 @@ export function createStageProcessor<In, Out, Deps>(definition: StageDefinition<
   const routes = stage.routes.map((route) => ({ ...route, matches: compileFilter(route.when) }));
   const deadLetterTopic = topology.topics[topology.deadLetter]?.name ?? topology.deadLetter;
   const sourceTopic = topology.topics[stage.consumes]?.name ?? stage.consumes;
-  const loadDependencies = lazy(definition.loadDependencies);
+  // `process` below is this processor's own function, hence globalThis for the environment.
+  const loadDependencies = lazy(() => definition.loadDependencies({ stage, env: runtime.env ?? globalThis.process.env }));
   const logger = runtime.logger.child({ stage: stage.key });
 
   const publish = async (topic: string, message: OutgoingMessage, messageId: string): Promise<string> => {

@@ -6,26 +6,26 @@
  */
 import { parseArgs } from 'node:util';
 import { PubSub } from '@google-cloud/pubsub';
-import { compileTopology } from '../pipeline/compile';
-import { pipeline } from '../../../functions/definition';
-import { runtimeFromEnv } from '../runtime/define-stage';
+import { loadPipeline, type Pipeline } from '../pipeline-app/create-pipeline';
+import { runtimeFromEnv } from '../runtime/http-function';
 import { parseRuntimeEnv } from '../runtime/environment';
 import { parseFaults, withFaults } from '../runtime/faults';
-import type { AnyStageDefinition } from '../runtime/stage-definition';
-import { STAGES } from '../../../functions/stages';
 import { parseWorkerConfig, WORKER_FLAG_OPTIONS, WORKER_FLAGS_USAGE } from './config';
 import { WORKER_READY_MESSAGE } from './ready';
 import { startStageWorker } from './stage-worker';
 
-/** Usage of the worker. */
-export const WORKER_USAGE = `Usage: npm run worker -- <stage> [options]      (or: aipipe worker <stage> [options])
+/** Usage of the worker for a pipeline's stages. */
+export function workerUsage(stageKeys: readonly string[]): string {
+  return `Usage: npm run worker -- <stage> [options]      (or: aipipe worker <stage> [options])
 
 Runs one stage as a streaming-pull worker on the stage's pull subscription (see docs/delivery-modes.md).
 
-  <stage>                 ${Object.keys(STAGES).join(', ')}
+  <stage>                 ${stageKeys.join(', ')}
 ${WORKER_FLAGS_USAGE}
-Environment: GOOGLE_CLOUD_PROJECT (required), PIPELINE_PREFIX, PUBSUB_EMULATOR_HOST (for the emulator).
+Environment: GOOGLE_CLOUD_PROJECT (required), PIPELINE_PREFIX, PUBSUB_EMULATOR_HOST (for the emulator),
+PIPELINE_FILE (run as a process of its own: the file that exports the pipeline).
 `;
+}
 
 /** What `runWorker` needs from its surroundings (injected so tests can drive it). */
 export interface WorkerIo {
@@ -44,8 +44,12 @@ const processIo: WorkerIo = {
   },
 };
 
-/** Runs the worker for `argv` (without node and script) and resolves with the exit code once it has stopped. */
-export async function runWorker(argv: readonly string[], env: NodeJS.ProcessEnv, io: WorkerIo = processIo): Promise<number> {
+/**
+ * Runs a worker for a stage of `pipeline` as `argv` (without node and script) says, and resolves with the exit
+ * code once it has stopped.
+ */
+export async function runWorker(pipeline: Pipeline, argv: readonly string[], env: NodeJS.ProcessEnv, io: WorkerIo = processIo): Promise<number> {
+  const WORKER_USAGE = workerUsage(pipeline.stageKeys);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: { ...WORKER_FLAG_OPTIONS, help: { type: 'boolean', short: 'h', default: false } }, allowPositionals: true, strict: true });
@@ -63,7 +67,7 @@ export async function runWorker(argv: readonly string[], env: NodeJS.ProcessEnv,
   try {
     if (parsed.positionals.length > 1) throw new Error(`expected one stage, got ${parsed.positionals.join(' ')}`);
     config = parseWorkerConfig({ ...parsed.values, stage: parsed.positionals[0] }, env);
-    if (!(config.stage in STAGES)) throw new Error(`unknown stage "${config.stage}"; expected one of ${Object.keys(STAGES).join(', ')}`);
+    if (!pipeline.stageKeys.includes(config.stage)) throw new Error(`unknown stage "${config.stage}"; expected one of ${pipeline.stageKeys.join(', ')}`);
     runtimeEnv = parseRuntimeEnv(env);
     // PIPELINE_FAULTS injects failures for resilience tests, as in the push servers; unset in real deployments.
     faults = parseFaults(env['PIPELINE_FAULTS']);
@@ -72,19 +76,18 @@ export async function runWorker(argv: readonly string[], env: NodeJS.ProcessEnv,
     return 2;
   }
 
-  const stageKey = config.stage as keyof typeof STAGES;
+  const stageKey = config.stage;
   // The runtime a push function would get (publisher, logger, stores), with the topology that feeds this stage
   // by pull: the processor then records the pull subscription on dead letters.
-  const base = runtimeFromEnv(env);
-  const runtime = { ...base, topology: compileTopology(pipeline, { project: runtimeEnv.GOOGLE_CLOUD_PROJECT, prefix: runtimeEnv.PIPELINE_PREFIX, delivery: { [stageKey]: 'pull' } }) };
+  const base = runtimeFromEnv(pipeline.definition, env);
+  const runtime = { ...base, topology: pipeline.compile({ project: runtimeEnv.GOOGLE_CLOUD_PROJECT, prefix: runtimeEnv.PIPELINE_PREFIX, delivery: { [stageKey]: 'pull' } }) };
   const subscriber = new PubSub({ projectId: runtimeEnv.GOOGLE_CLOUD_PROJECT });
   const closeClients = async (): Promise<void> => {
     await Promise.allSettled([runtime.publisher.close(), subscriber.close()]);
   };
   let worker;
   try {
-    const definition: AnyStageDefinition = STAGES[stageKey];
-    worker = await startStageWorker({ definition: withFaults(definition, faults), runtime, subscriber, config });
+    worker = await startStageWorker({ definition: withFaults(pipeline.loadStage(stageKey), faults), runtime, subscriber, config });
   } catch (error) {
     io.stderr.write(`worker ${stageKey}: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     await closeClients();
@@ -116,7 +119,13 @@ export async function runWorker(argv: readonly string[], env: NodeJS.ProcessEnv,
 }
 
 if (require.main === module) {
-  void runWorker(process.argv.slice(2), process.env).then((code) => {
+  // As a process of its own (a Cloud Run worker pool, or npm start's pull mode), the pipeline comes from a file.
+  const file = process.env['PIPELINE_FILE'];
+  if (!file) {
+    process.stderr.write('worker: PIPELINE_FILE is not set; expected the path of the file that exports the pipeline (e.g. functions/pipeline.ts)\n');
+    process.exit(2);
+  }
+  void runWorker(loadPipeline(file), process.argv.slice(2), process.env).then((code) => {
     process.exit(code);
   });
 }

@@ -94,6 +94,8 @@ export class StageFunction extends Construct {
         ingressSettings: INFRA_DEFAULTS.ingressSettings,
         allTrafficOnLatestRevision: true,
         environmentVariables: {
+          // The stage's own settings from the definition first, so the runtime's variables below always win.
+          ...stage.environment,
           [FUNCTION_ENV.project]: config.project,
           [FUNCTION_ENV.prefix]: config.prefix,
           [FUNCTION_ENV.stage]: stage.key,

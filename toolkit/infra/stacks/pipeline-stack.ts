@@ -20,7 +20,7 @@ import { INFRA_DEFAULTS } from '../defaults';
 import { ENVIRONMENTS } from '../environments';
 import { idempotencyDatabaseId, sourceBucketName } from '../names';
 
-/** The functions' source archive built by scripts/build-functions.ts. */
+/** A function source archive built by the function build (one per stage: only what that stage imports). */
 export interface FunctionSourceRef {
   readonly zipPath: string;
   readonly sha256: string;
@@ -31,7 +31,8 @@ export interface PipelineStackConfig {
   readonly environment: EnvironmentConfig;
   /** `compileTopology(pipeline, { project, prefix })` for this environment: every name comes from here. */
   readonly topology: CompiledTopology;
-  readonly functionSource: FunctionSourceRef;
+  /** Each stage's source archive, by stage key. Stages whose archives are identical share one uploaded object. */
+  readonly functionSources: Readonly<Record<string, FunctionSourceRef>>;
   /** Prefix of the state object when `environment.stateBucket` is set. */
   readonly statePrefix: string;
 }
@@ -84,12 +85,24 @@ export class PipelineStack extends TerraformStack {
       kmsKeyName: environment.kmsKeyName,
       dependsOn: cmek ? [cmek.storageGrant] : [],
     });
-    const archive = new FunctionArchive(this, 'function-source', {
-      bucket: this.bucket.name,
-      zipPath: config.functionSource.zipPath,
-      sha256: config.functionSource.sha256,
-      objectPrefix: INFRA_DEFAULTS.sourceObjectPrefix,
-    });
+    // One object per distinct archive: two stages that run the same code (same sha256) share it, as two
+    // resources must not manage one object name.
+    const archives = new Map<string, FunctionArchive>();
+    const archiveOf = (stageKey: string): FunctionArchive => {
+      const source = config.functionSources[stageKey];
+      if (!source) throw new Error(`no function source archive for stage "${stageKey}" (archives for: ${Object.keys(config.functionSources).join(', ')})`);
+      let archive = archives.get(source.sha256);
+      if (!archive) {
+        archive = new FunctionArchive(this, `function-source-${stageKey}`, {
+          bucket: this.bucket.name,
+          zipPath: source.zipPath,
+          sha256: source.sha256,
+          objectPrefix: INFRA_DEFAULTS.sourceObjectPrefix,
+        });
+        archives.set(source.sha256, archive);
+      }
+      return archive;
+    };
 
     this.idempotency = new IdempotencyDatabase(this, 'idempotency', {
       project: environment.project,
@@ -115,8 +128,8 @@ export class PipelineStack extends TerraformStack {
         stageKey: stage.key,
         region: environment.region,
         topicIds,
-        sourceBucket: archive.bucket,
-        sourceObject: archive.objectName,
+        sourceBucket: archiveOf(stage.key).bucket,
+        sourceObject: archiveOf(stage.key).objectName,
         pubsubServiceAgentMember: agent.member,
         idempotency: { database: this.idempotency.name, collection: this.idempotency.collection, windowSeconds: IDEMPOTENCY_DEFAULTS.windowSeconds },
         claimCheckBucket: this.claimCheckBucket.name,

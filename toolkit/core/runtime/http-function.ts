@@ -3,7 +3,7 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { createPayloadStore } from '../claim-check';
 import { createIdempotencyStore, leaseMillisFromTopology, parseIdempotencyConfig } from '../idempotency';
 import { compileTopology } from '../pipeline/compile';
-import { pipeline } from '../../../functions/definition';
+import type { PipelineDefinition } from '../pipeline/types';
 import { parseRuntimeEnv } from './environment';
 import { parseFaults, withFaults } from './faults';
 import { lazy } from './lazy';
@@ -13,13 +13,13 @@ import type { StageDefinition } from './stage-definition';
 import { createStageHandler, type StageHandler, type StageRuntime } from './stage-handler';
 
 /**
- * Builds the runtime of a deployed or locally served stage from the process environment. Deduplication records
- * go to Firestore on Cloud Functions and wherever a Firestore emulator is configured (`npm start`, tests), to
- * memory otherwise; `IDEMPOTENCY_STORE` overrides (functions/idempotency/config.ts).
+ * Builds the runtime of a deployed or locally served stage of `definition` from the process environment.
+ * Deduplication records go to Firestore on Cloud Functions and wherever a Firestore emulator is configured
+ * (`npm start`, tests), to memory otherwise; `IDEMPOTENCY_STORE` overrides (toolkit/core/idempotency/config.ts).
  */
-export function runtimeFromEnv(env: NodeJS.ProcessEnv): StageRuntime {
+export function runtimeFromEnv(definition: PipelineDefinition, env: NodeJS.ProcessEnv): StageRuntime {
   const parsed = parseRuntimeEnv(env);
-  const topology = compileTopology(pipeline, { project: parsed.GOOGLE_CLOUD_PROJECT, prefix: parsed.PIPELINE_PREFIX });
+  const topology = compileTopology(definition, { project: parsed.GOOGLE_CLOUD_PROJECT, prefix: parsed.PIPELINE_PREFIX });
   const idempotency = createIdempotencyStore(parseIdempotencyConfig(env), {
     project: parsed.GOOGLE_CLOUD_PROJECT,
     leaseMillis: leaseMillisFromTopology(topology),
@@ -30,18 +30,24 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv): StageRuntime {
     logger: createLogger(),
     now: () => new Date(),
     idempotency,
-    // Claim check from CLAIM_CHECK_BUCKET / CLAIM_CHECK_DIR (functions/claim-check/config.ts); none when unset.
+    // Claim check from CLAIM_CHECK_BUCKET / CLAIM_CHECK_DIR (toolkit/core/claim-check/config.ts); none when unset.
     payloads: createPayloadStore(env),
+    env,
   };
 }
 
 /**
  * The HTTP function of a stage for functions-framework, configured from the environment on first use (so that
- * importing every stage's module costs nothing and a misconfigured deployment fails with a clear message).
+ * registering every stage costs nothing and a misconfigured deployment fails with a clear message). `load`
+ * gives the stage, loading its module only when the function is first called or warmed up.
  */
-export function defineStage<In, Out, Deps>(definition: StageDefinition<In, Out, Deps>): StageHandler {
+export function httpFunction<In, Out, Deps, Attr extends string>(
+  definition: PipelineDefinition,
+  load: () => StageDefinition<In, Out, Deps, Attr>,
+  env: NodeJS.ProcessEnv = process.env,
+): StageHandler {
   // PIPELINE_FAULTS injects failures for resilience tests; unset in every real deployment.
-  const handler = lazy(async () => createStageHandler(withFaults(definition, parseFaults(process.env['PIPELINE_FAULTS'])), runtimeFromEnv(process.env)));
+  const handler = lazy(async () => createStageHandler(withFaults(load(), parseFaults(env['PIPELINE_FAULTS'])), runtimeFromEnv(definition, env)));
   const http = async (req: Request, res: Response): Promise<void> => (await handler())(req, res);
   return Object.assign(http, { warmUp: async () => (await handler()).warmUp() });
 }
