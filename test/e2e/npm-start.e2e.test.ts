@@ -25,7 +25,7 @@ describe('npm start', () => {
   beforeAll(async () => {
     emulatorHost = `127.0.0.1:${await freePort()}`;
     env = { ...process.env, PUBSUB_EMULATOR_HOST: emulatorHost, GOOGLE_CLOUD_PROJECT: uniqueProject('start'), PIPELINE_PREFIX: '' };
-    start = startProcess('npm start', process.execPath, ['--import', 'tsx', join(ROOT, 'toolkit/local/start.ts')], { cwd: ROOT, env });
+    start = startProcess('npm start', process.execPath, ['--import', 'tsx', join(ROOT, 'toolkit/local/start.ts'), '--pipeline', 'functions/pipeline.ts'], { cwd: ROOT, env });
     await waitUntil('npm start', async () => start.output().includes('Local pipeline ready'), { timeoutMillis: 60_000, process: start });
   });
 

@@ -4,10 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import { PipelineError } from '../core/runtime/errors';
-import { dlqCommand, DLQ_USAGE } from './commands/dlq';
-import { publishCommand, PUBLISH_USAGE } from './commands/publish';
-import { tailCommand, TAIL_USAGE } from './commands/tail';
-import { workerCommand, WORKER_COMMAND_USAGE } from './commands/worker';
 import { CommandError, UsageError } from './usage-error';
 
 /** Top-level usage. */
@@ -23,12 +19,32 @@ Run \`aipipe <command> --help\` for a command's options. The emulator is found t
 running \`npm start\`; pass --cloud to use Google Cloud.
 `;
 
-const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; usage: string }> = {
-  publish: { run: (argv) => publishCommand(argv), usage: PUBLISH_USAGE },
-  tail: { run: (argv) => tailCommand(argv), usage: TAIL_USAGE },
-  dlq: { run: (argv) => dlqCommand(argv), usage: DLQ_USAGE },
-  worker: { run: (argv) => workerCommand(argv), usage: WORKER_COMMAND_USAGE },
+/** A command, loaded only when it runs: the Google clients it needs take longer to load than `--help` may. */
+interface Command {
+  readonly run: (argv: readonly string[]) => Promise<number>;
+  readonly usage: string;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const COMMANDS: Record<string, () => Command> = {
+  publish: () => {
+    const m = require('./commands/publish') as typeof import('./commands/publish');
+    return { run: (argv) => m.publishCommand(argv), usage: m.PUBLISH_USAGE };
+  },
+  tail: () => {
+    const m = require('./commands/tail') as typeof import('./commands/tail');
+    return { run: (argv) => m.tailCommand(argv), usage: m.TAIL_USAGE };
+  },
+  dlq: () => {
+    const m = require('./commands/dlq') as typeof import('./commands/dlq');
+    return { run: (argv) => m.dlqCommand(argv), usage: m.DLQ_USAGE };
+  },
+  worker: () => {
+    const m = require('./commands/worker') as typeof import('./commands/worker');
+    return { run: (argv) => m.workerCommand(argv), usage: m.WORKER_COMMAND_USAGE };
+  },
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Runs the command line with `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
@@ -37,11 +53,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     process.stderr.write(`aipipe: unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(', ')}\n\n${USAGE}`);
     return 2;
   }
+  const command = load();
   try {
     return await command.run(rest);
   } catch (error) {
