@@ -66,6 +66,8 @@ export function createDashboardServer(options: DashboardServerOptions): Server {
     switch (url.pathname) {
       case '/':
         return send(res, 200, 'text/html; charset=utf-8', Buffer.from(page.replace(TOKEN_PLACEHOLDER, guard.token)));
+      case '/favicon.ico':
+        return send(res, 204, 'image/x-icon', Buffer.alloc(0));
       case '/api/graph':
         return send(res, 200, 'application/json', Buffer.from(graph));
       case '/api/snapshot':
@@ -126,7 +128,9 @@ export function createDashboardServer(options: DashboardServerOptions): Server {
 }
 
 const SECURITY_HEADERS = {
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  // Scripts only from this server. Inline styles are allowed because the graph library sets them on its canvas
+  // container; a style cannot run code.
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',

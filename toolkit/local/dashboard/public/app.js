@@ -29,6 +29,10 @@ const fmt = (value) => (value === undefined || value === null ? '–' : String(v
 
 // --- The graph -------------------------------------------------------------------------------------------------
 let cy;
+// Nodes sized to their labels (12 px text: ~7 px a character, 15 px a line).
+const labelLines = (node) => String(node.data('label')).split('\n');
+const labelWidth = (node) => Math.max(50, ...labelLines(node).map((line) => line.length * 7)) + 12;
+const labelHeight = (node) => labelLines(node).length * 15 + 12;
 async function drawGraph() {
   const graph = await (await fetch('/api/graph')).json();
   document.getElementById('pipeline-name').textContent = `${graph.name} · project ${graph.project}`;
@@ -39,12 +43,12 @@ async function drawGraph() {
       ...graph.edges.map((edge) => ({ data: edge, classes: edge.kind })),
     ],
     style: [
-      { selector: 'node', style: { label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'font-size': 11, 'background-color': '#e3f2fd', 'border-width': 1, 'border-color': '#90a4ae', width: 'label', height: 'label', padding: 10 } },
+      { selector: 'node', style: { label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'font-size': 12, 'background-color': '#e3f2fd', 'border-width': 1, 'border-color': '#90a4ae', width: labelWidth, height: labelHeight, padding: 6 } },
       { selector: 'node.stage', style: { shape: 'round-rectangle', 'background-color': '#fff8e1', 'border-color': '#f9a825', 'font-weight': 'bold' } },
       { selector: 'node.topic', style: { shape: 'ellipse' } },
       { selector: 'node.deadLetter', style: { 'background-color': '#ffebee', 'border-color': '#c62828' } },
       { selector: 'node.subscription', style: { shape: 'barrel', 'background-color': '#eceff1' } },
-      { selector: 'edge', style: { 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 1.5, 'line-color': '#78909c', 'target-arrow-color': '#78909c', label: 'data(label)', 'font-size': 9, 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 0.85, 'text-background-padding': 2 } },
+      { selector: 'edge', style: { 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 1.5, 'line-color': '#78909c', 'target-arrow-color': '#78909c', label: 'data(label)', 'font-size': 10, 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 0.85, 'text-background-padding': 2 } },
       { selector: 'edge.dead-letter', style: { 'line-style': 'dashed', 'line-color': '#e57373', 'target-arrow-color': '#e57373', label: '' } },
     ],
     layout: { name: 'breadthfirst', directed: true, roots: graph.nodes.filter((node) => node.role === 'ingress').map((node) => `#${CSS.escape(node.id)}`).join(','), spacingFactor: 1.1, padding: 10 },
@@ -79,7 +83,7 @@ function drawCharts(snapshot) {
   const perOutcome = OUTCOMES.map((outcome) => xs.map((_, index) => snapshot.stages.reduce((sum, stage) => sum + stage.rate[outcome][index], 0)));
   if (!rateChart) {
     const options = (series) => ({ width: chartWidth(), height: 200, series: [{}, ...series], axes: [{}, { label: 'msgs/s' }], scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } } });
-    rateChart = new uPlot(options(snapshot.stages.map((stage, index) => ({ label: stage.stage, stroke: STAGE_COLOURS[index % STAGE_COLOURS.length], width: 2 })))), [xs, ...perStage], document.getElementById('rate-chart'));
+    rateChart = new uPlot(options(snapshot.stages.map((stage, index) => ({ label: stage.stage, stroke: STAGE_COLOURS[index % STAGE_COLOURS.length], width: 2 }))), [xs, ...perStage], document.getElementById('rate-chart'));
     outcomeChart = new uPlot(options(OUTCOMES.map((outcome) => ({ label: outcome, stroke: OUTCOME_COLOURS[outcome], width: 2 }))), [xs, ...perOutcome], document.getElementById('outcome-chart'));
     return;
   }
