@@ -4,7 +4,8 @@
  * is replayed from the page, and what a message carries is shown as text, never run as HTML.
  */
 import { copyFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -99,7 +100,11 @@ describe('dashboard', () => {
     expect(await letter.locator('.payload').textContent()).toBe(HOSTILE_PAYLOAD);
     expect(await letter.textContent()).toContain('INVALID_JSON');
     expect(await page.locator('#dead-letters img, #dead-letters script').count()).toBe(0);
-    await page.screenshot({ path: join(tmpdir(), 'dashboard.png'), fullPage: false });
+    // The picture in the README: the whole page with a journey open (UPDATE_DASHBOARD_SCREENSHOT=1 writes it).
+    await page.fill('#correlation-id', 'dash-1');
+    await page.click('#journey-form button');
+    await page.locator('#journey tbody tr').first().waitFor();
+    await page.screenshot({ path: join(tmpdir(), 'dashboard.png'), fullPage: true });
     if (process.env['UPDATE_DASHBOARD_SCREENSHOT']) copyFileSync(join(tmpdir(), 'dashboard.png'), join(__dirname, '..', '..', 'docs', 'dashboard.png'));
 
     // Replay it from the page: it goes back to its topic, fails again, and its journey shows both attempts.
@@ -129,8 +134,11 @@ describe('dashboard', () => {
     const origin = `http://127.0.0.1:${port}`;
     const body = (token: string): string => JSON.stringify({ messageId: 'no-such-letter', token });
     const page = await openPage();
+    // Another web page open in the same browser: served from another origin (another port of loopback).
+    const elsewhere = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>elsewhere</title>'));
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
     const foreign = await browser!.context.newPage();
-    await foreign.goto('about:blank');
+    await foreign.goto(`http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/`);
 
     // Act
     const crossOrigin = await post(port, { Origin: 'http://evil.example', 'Content-Type': 'application/json' }, body(dashboard!.token));
@@ -138,35 +146,44 @@ describe('dashboard', () => {
     const wrongToken = await post(port, { Origin: origin, 'Content-Type': 'application/json' }, body('guess'));
     const rebound = await post(port, { Host: `attacker.example:${port}`, Origin: `http://attacker.example:${port}`, 'Content-Type': 'application/json' }, body(dashboard!.token));
     const fromPageWithoutToken = await page.evaluate(async () => (await fetch('/api/dead-letters/replay', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ messageId: 'x' }) })).status);
-    // A page of another origin in the same browser: the browser sends the request (no-cors), the server refuses it.
-    const fromForeignPage = await foreign.evaluate(async (url) => {
-      await fetch(url, { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '{"messageId":"x","token":"x"}' }).catch(() => undefined);
-    }, `${dashboard!.url}api/dead-letters/replay`);
+    // That page, even knowing the token: a JSON POST needs a CORS preflight, which the dashboard never grants.
+    const fromForeignPage = await foreign.evaluate(
+      async ({ url, token }) => {
+        try {
+          const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ messageId: 'x', token }) });
+          return `answered ${response.status}`;
+        } catch (error) {
+          return `blocked: ${(error as Error).message}`;
+        }
+      },
+      { url: `${dashboard!.url}api/dead-letters/replay`, token: dashboard!.token },
+    );
     const withToken = await post(port, { Origin: origin, 'Content-Type': 'application/json' }, body(dashboard!.token));
 
     // Assess
     expect(crossOrigin.status).toBe(403);
-    expect(crossOrigin.body).toMatch(/Origin "http:\/\/evil.example" is not this dashboard's page/);
+    expect(crossOrigin.error).toMatch(/Origin "http:\/\/evil.example" is not this dashboard's page/);
     expect(noToken.status).toBe(403);
-    expect(noToken.body).toMatch(/token/);
+    expect(noToken.error).toMatch(/token/);
     expect(wrongToken.status).toBe(403);
     expect(rebound.status).toBe(403);
-    expect(rebound.body).toMatch(/Host header/);
+    expect(rebound.error).toMatch(/Host header/);
     expect(fromPageWithoutToken).toBe(403);
-    expect(fromForeignPage).toBeUndefined();
+    expect(fromForeignPage).toMatch(/^blocked: Failed to fetch/);
     // The same request with the page's token and Origin gets through the guard (and finds no such dead letter).
     expect(withToken.status).toBe(404);
     await Promise.all([page.close(), foreign.close()]);
+    await new Promise((resolve) => elsewhere.close(resolve));
   });
 });
 
 /** A POST to the dashboard with exactly these headers (fetch would not let a test set Origin or Host). */
-function post(port: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+function post(port: string, headers: Record<string, string>, body: string): Promise<{ status: number; error: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: Number(port), method: 'POST', path: '/api/dead-letters/replay', headers: { Host: `127.0.0.1:${port}`, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, error: String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: string }).error) }));
     });
     req.on('error', reject);
     req.end(body);

@@ -107,7 +107,7 @@ interface StageAccumulator {
 }
 
 /** Creates the aggregation for a topology; the stages and subscriptions shown are the topology's. */
-export function createDashboardState(topology: CompiledTopology, limits: Partial<typeof DASHBOARD_DEFAULTS> = {}): DashboardState {
+export function createDashboardState(topology: CompiledTopology, limits: { readonly [K in keyof typeof DASHBOARD_DEFAULTS]?: number } = {}): DashboardState {
   const options = { ...DASHBOARD_DEFAULTS, ...limits };
   const window = options.rateWindowSeconds;
   const stages = new Map<string, StageAccumulator>(

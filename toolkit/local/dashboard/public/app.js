@@ -51,7 +51,7 @@ async function drawGraph() {
       { selector: 'edge', style: { 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 1.5, 'line-color': '#78909c', 'target-arrow-color': '#78909c', label: 'data(label)', 'font-size': 10, 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 0.85, 'text-background-padding': 2 } },
       { selector: 'edge.dead-letter', style: { 'line-style': 'dashed', 'line-color': '#e57373', 'target-arrow-color': '#e57373', label: '' } },
     ],
-    layout: { name: 'breadthfirst', directed: true, roots: graph.nodes.filter((node) => node.role === 'ingress').map((node) => `#${CSS.escape(node.id)}`).join(','), spacingFactor: 1.1, padding: 10 },
+    layout: { name: 'breadthfirst', directed: true, roots: graph.nodes.filter((node) => node.role === 'ingress').map((node) => `#${CSS.escape(node.id)}`).join(','), spacingFactor: 0.8, padding: 10 },
     userZoomingEnabled: false,
     boxSelectionEnabled: false,
   });
