@@ -173,6 +173,8 @@ describe('dashboard', () => {
     // The same request with the page's token and Origin gets through the guard (and finds no such dead letter).
     expect(withToken.status).toBe(404);
     await Promise.all([page.close(), foreign.close()]);
+    // The browser keeps its connection alive; close it, or close() waits for it to time out.
+    elsewhere.closeAllConnections();
     await new Promise((resolve) => elsewhere.close(resolve));
   });
 });
