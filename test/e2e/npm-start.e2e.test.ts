@@ -24,7 +24,7 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     emulatorHost = `127.0.0.1:${await freePort()}`;
-    env = { ...process.env, PUBSUB_EMULATOR_HOST: emulatorHost, GOOGLE_CLOUD_PROJECT: uniqueProject('start'), PIPELINE_PREFIX: '' };
+    env = { ...process.env, PUBSUB_EMULATOR_HOST: emulatorHost, GOOGLE_CLOUD_PROJECT: uniqueProject('start'), PIPELINE_PREFIX: '', DASHBOARD_PORT: '0' };
     start = startProcess('npm start', process.execPath, ['--import', 'tsx', join(ROOT, 'toolkit/local/start.ts'), '--pipeline', 'functions/pipeline.ts'], { cwd: ROOT, env });
     await waitUntil('npm start', async () => start.output().includes('Local pipeline ready'), { timeoutMillis: 60_000, process: start });
   });
@@ -42,6 +42,14 @@ describe('npm start', () => {
     expect(await isPubSubEmulatorAnswering(emulatorHost)).toBe(true);
     expect(start.output()).toMatch(/Publish \(another terminal\):\s+npm run cli -- publish/);
     expect(start.output()).toContain(`Pub/Sub emulator   ${emulatorHost}`);
+  });
+
+  it('serves the live dashboard on loopback at the address it prints', async () => {
+    const url = /Dashboard \(live\):\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(start.output())?.[1];
+    expect(url).toBeDefined();
+    const page = await fetch(url as string);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<meta name="dashboard-token" content="[\w-]{43}">/);
   });
 
   it('publishes with the command line and tails a routed result with lang and sentiment', async () => {

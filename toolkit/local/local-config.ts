@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IDEMPOTENCY_STORES } from '../core/idempotency/config';
 import { DELIVERY_MODES } from '../core/pipeline/topology';
+import { DASHBOARD_DEFAULTS } from './dashboard/defaults';
 import { describeZodError } from '../core/runtime/push-body';
 
 /** Project id used locally when GOOGLE_CLOUD_PROJECT is not set; the emulator accepts any. */
@@ -30,6 +31,8 @@ export const localConfigSchema = z.object({
   FIRESTORE_EMULATOR_HOST: z.string().optional(),
   FIRESTORE_EMULATOR_BIN: z.string().optional(),
   FIRESTORE_EMULATOR_JAVA_OPTS: z.string().default('-Xmx512m'),
+  /** The live dashboard's port on 127.0.0.1 (toolkit/local/dashboard): a port, 0 for a free one, `off` for none. */
+  DASHBOARD_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)], { error: 'DASHBOARD_PORT must be a port number, 0 (any free port) or off' }).default(DASHBOARD_DEFAULTS.port),
 });
 
 /** The parsed local configuration. */

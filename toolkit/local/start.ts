@@ -13,6 +13,7 @@ import { startLocalPipeline } from './runner';
 import { removeLocalState, writeLocalState } from './state-file';
 import { describeLocalPipeline } from './summary';
 import { createLineEcho } from './log-echo';
+import { startDashboardUnlessOff } from './dashboard/from-config';
 
 async function main(): Promise<void> {
   const envFile = join(process.cwd(), '.env');
@@ -20,7 +21,11 @@ async function main(): Promise<void> {
   // Against the emulator there is no metadata server; without this the client probes for one and warns.
   process.env['METADATA_SERVER_DETECTION'] ??= 'none';
   // `npm start -- --mode pull` runs pull workers instead of push servers; the flag wins over PIPELINE_DELIVERY.
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { mode: { type: 'string' }, pipeline: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { mode: { type: 'string' }, pipeline: { type: 'string' }, 'no-dashboard': { type: 'boolean' } },
+    strict: true,
+  });
   const pipelineFile = values.pipeline ?? process.env['PIPELINE_FILE'];
   if (!pipelineFile) throw new Error('which pipeline? pass --pipeline <file that exports it> (e.g. functions/pipeline.ts) or set PIPELINE_FILE');
   const pipeline = loadPipeline(pipelineFile);
@@ -28,6 +33,9 @@ async function main(): Promise<void> {
   const delivery = config.PIPELINE_DELIVERY;
   const emulators = config.IDEMPOTENCY_STORE === 'firestore' ? 'Pub/Sub and Firestore emulators' : 'Pub/Sub emulator';
   process.stdout.write(`Starting the local pipeline (${emulators} + one ${delivery === 'push' ? 'functions-framework server' : 'pull worker'} per stage)…\n`);
+  const lineEcho = createLineEcho(config.LOG_FORMAT);
+  // The dashboard starts once the topology is compiled; until then there are no messages to miss.
+  let observe: ((source: string, line: string) => void) | undefined;
   const local = await startLocalPipeline({
     pipeline,
     project: config.GOOGLE_CLOUD_PROJECT,
@@ -40,7 +48,10 @@ async function main(): Promise<void> {
     firestoreHost: config.FIRESTORE_EMULATOR_HOST,
     firestoreBin: config.FIRESTORE_EMULATOR_BIN,
     firestoreJavaOptions: config.FIRESTORE_EMULATOR_JAVA_OPTS,
-    echo: createLineEcho(config.LOG_FORMAT),
+    echo: (source, line) => {
+      lineEcho(source, line);
+      observe?.(source, line);
+    },
     delivery,
   });
   writeLocalState({
@@ -54,7 +65,9 @@ async function main(): Promise<void> {
       ...local.workers.map((worker) => [worker.stage, `pull:${worker.subscription}`]),
     ]),
   });
-  process.stdout.write(`${describeLocalPipeline(local)}\n`);
+  const dashboard = await startDashboardUnlessOff(local, values['no-dashboard'] ? 'off' : config.DASHBOARD_PORT);
+  observe = dashboard?.observe;
+  process.stdout.write(`${describeLocalPipeline(local, dashboard?.url)}\n`);
   if (local.workers.length > 0) {
     process.stdout.write(`  pull workers:\n${local.workers.map((w) => `    ${w.stage.padEnd(12)} pid ${w.process.pid}  ← ${w.subscription}`).join('\n')}\n`);
   }
@@ -66,7 +79,7 @@ async function main(): Promise<void> {
     const emulators = [local.emulator, local.firestore].filter((handle) => handle?.started).length;
     process.stdout.write(`\n${signal}: stopping stage servers${emulators > 0 ? ` and ${emulators === 1 ? 'the emulator' : 'the emulators'}` : ''}…\n`);
     removeLocalState();
-    void local.stop().then(() => {
+    void Promise.all([dashboard?.close(), local.stop()]).then(() => {
       process.stdout.write('Stopped.\n');
       process.exit(0);
     });

@@ -1,7 +1,7 @@
 import type { LocalPipeline } from './runner';
 
 /** The banner `npm start` prints: what runs where, and how to publish and watch. */
-export function describeLocalPipeline(local: LocalPipeline): string {
+export function describeLocalPipeline(local: LocalPipeline, dashboardUrl?: string): string {
   const { topology } = local;
   const ingress = topology.topics[topology.ingress];
   const lines = [
@@ -25,6 +25,7 @@ export function describeLocalPipeline(local: LocalPipeline): string {
   }
   lines.push(
     '',
+    ...(dashboardUrl ? [`Dashboard (live):            ${dashboardUrl}`] : []),
     `Publish (another terminal):  npm run cli -- publish "I love this, it works perfectly"`,
     `Watch results:               npm run cli -- tail results`,
     `Dead letters:                npm run cli -- dlq list   (replay: dlq replay --all)`,

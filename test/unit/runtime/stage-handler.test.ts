@@ -448,6 +448,7 @@ describe('createStageHandler', () => {
         outputMessageId: 'fake-1',
         deliveryAttempt: 2,
         latencyMs: expect.any(Number),
+        attributes: { correlationId: 'order-17', traceparent: TRACEPARENT },
         'logging.googleapis.com/trace': `projects/test-project/traces/${TRACE_ID}`,
         'logging.googleapis.com/spanId': '00f067aa0ba902b7',
         'logging.googleapis.com/trace_sampled': true,

@@ -25,6 +25,8 @@ export function logProcessed(processor: StageProcessor, project: string, message
     outcome: processed.outcome,
     latencyMs: Math.round(latencyMs * 100) / 100,
     deliveryAttempt: message.deliveryAttempt,
+    // What filters and routes decided on; the local dashboard shows them per hop of a request's journey.
+    attributes: message.attributes,
     ...processed.fields,
     ...traceFields(message.attributes[ATTR.traceparent], project),
   });
