@@ -7,9 +7,10 @@
  *   a fresh, empty npm cache, the registry, and the function's build environment variables
  *
  * Nothing from the repository can leak in: the directory is outside it, no ancestor of it holds a node_modules
- * (Node would resolve packages there), and NODE_PATH is not passed on. npm 11 skips dependencies' install scripts
- * unless allowed; the buildpack's npm runs them all, so the rehearsal allows them all too, which is what makes a
- * build environment variable such as ONNXRUNTIME_NODE_INSTALL matter here as it does on Cloud Build.
+ * (Node would resolve packages there), and NODE_PATH is not passed on. npm 11.19's `allowScripts` policy can skip
+ * dependencies' install scripts; the buildpack's npm runs them all, so the rehearsal allows them all
+ * (--dangerously-allow-all-scripts), which is what makes a build environment variable such as
+ * ONNXRUNTIME_NODE_INSTALL matter here as it does on Cloud Build.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
