@@ -135,8 +135,9 @@ export function renderMarkdown(figures: RehearsalFigures): string {
   ].join('\n');
 }
 
-/** Writes bench/rehearsal.json and bench/rehearsal.md into `dir`. */
+/** Writes rehearsal.json and rehearsal.md into `dir` (`npm run rehearse`: bench/; the deploy test: bench/out/, untracked). */
 export function writeFigures(figures: RehearsalFigures, dir: string): { json: string; markdown: string } {
+  fs.mkdirSync(dir, { recursive: true });
   const json = path.join(dir, 'rehearsal.json');
   const markdown = path.join(dir, 'rehearsal.md');
   fs.writeFileSync(json, `${JSON.stringify(figures, null, 2)}\n`);
