@@ -4,7 +4,10 @@
  *   unzip into an empty directory under os.tmpdir()
  *   npm ci            when the archive ships a package-lock.json, else npm install
  *   --omit=dev        production dependencies only (NODE_ENV=production)
- *   a fresh, empty npm cache, the registry, and the function's build environment variables
+ *   an npm cache that was empty when the rehearsal began, the registry, and the function's build environment
+ *
+ * The cache is shared by the archives of one rehearsal (per-stage archives repeat most dependencies): the first
+ * install downloads everything, as Cloud Build does for every function, and later ones reuse its downloads.
  *
  * Nothing from the repository can leak in: the directory is outside it, no ancestor of it holds a node_modules
  * (Node would resolve packages there), and NODE_PATH is not passed on. npm 11.19's `allowScripts` policy can skip
@@ -52,6 +55,8 @@ export interface InstallOptions {
   readonly buildEnv: Readonly<Record<string, string>>;
   /** Extra variables, e.g. a proxy that keeps the install to the registry. */
   readonly extraEnv?: Readonly<Record<string, string>>;
+  /** npm's cache folder, outside the repository; the caller creates it empty and removes it. */
+  readonly cacheDir: string;
   readonly timeoutMillis: number;
 }
 
@@ -62,7 +67,7 @@ const PASSED_THROUGH = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'SSL_CERT_FILE
 export async function installArchive(archivePath: string, options: InstallOptions): Promise<InstalledArchive> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearsal-app-'));
   assertIsolated(dir, options.repoRoot);
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearsal-npm-cache-'));
+  const cache = options.cacheDir;
   try {
     await extract(archivePath, { dir });
     const command = fs.existsSync(path.join(dir, 'package-lock.json')) ? 'ci' : 'install';
@@ -90,8 +95,6 @@ export async function installArchive(archivePath: string, options: InstallOption
   } catch (error) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw error;
-  } finally {
-    fs.rmSync(cache, { recursive: true, force: true });
   }
 }
 

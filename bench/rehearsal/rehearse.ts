@@ -2,8 +2,8 @@
  * A deploy rehearsal without a cloud account: what `cdktf deploy` would hand Google, installed and run here.
  *
  *   1. read the synthesised stack: every function, its archive, build and service environment, push subscription
- *   2. install each distinct archive once as the Node.js buildpack does (install.ts), with the network kept to the
- *      npm registry (network-guard.ts)
+ *   2. install each distinct archive once as the Node.js buildpack does (install.ts), starting from an empty npm
+ *      cache, with the network kept to the npm registry (network-guard.ts)
  *   3. on the Pub/Sub emulator: create the stack's topics and a capture subscription on each
  *   4. one function at a time, in the order its inputs become available: start it (serve.ts) with the environment
  *      the stack gives it, create its push subscription (endpoint path as in the stack), publish its inputs (the
@@ -101,8 +101,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   const plan = readStack(options.stackDir);
   const problems: string[] = [];
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearsal-'));
+  // Empty now; shared by this rehearsal's installs (install.ts says why).
+  const npmCache = path.join(scratch, 'npm-cache');
+  fs.mkdirSync(npmCache);
   const guard = await startNetworkGuard([registryHost()]);
   const installed = new Map<string, InstalledArchive & { buildEnv: Readonly<Record<string, string>> }>();
+  const failedInstalls = new Set<string>();
   const runs: FunctionRun[] = [];
   const pubsub = new PubSub({ projectId: plan.project, apiEndpoint: options.pubsubEmulatorHost, emulatorMode: true });
   const captures: Subscription[] = [];
@@ -111,15 +115,23 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     for (const fn of plan.functions) {
       const key = installKey(fn);
       if (installed.has(key)) continue;
+      if (failedInstalls.has(key)) continue;
       log(`installing ${path.basename(fn.archivePath)} (${fn.name}'s build environment: ${JSON.stringify(fn.buildEnv)})`);
-      const install = await installArchive(fn.archivePath, {
-        repoRoot: options.repoRoot,
-        buildEnv: fn.buildEnv,
-        extraEnv: guard.env(),
-        timeoutMillis: options.installTimeoutMillis ?? 240_000,
-      });
-      installed.set(key, { ...install, buildEnv: fn.buildEnv });
-      log(`  npm ${install.command}: ${(install.installMillis / 1000).toFixed(1)} s, ${mb(install.installedBytes)} MB installed`);
+      try {
+        const install = await installArchive(fn.archivePath, {
+          repoRoot: options.repoRoot,
+          buildEnv: fn.buildEnv,
+          extraEnv: guard.env(),
+          cacheDir: npmCache,
+          timeoutMillis: options.installTimeoutMillis ?? 240_000,
+        });
+        installed.set(key, { ...install, buildEnv: fn.buildEnv });
+        log(`  npm ${install.command}: ${(install.installMillis / 1000).toFixed(1)} s, ${mb(install.installedBytes)} MB installed`);
+      } catch (error) {
+        // As on Cloud Build: the functions built from this archive do not deploy; the others still can.
+        failedInstalls.add(key);
+        problems.push(`installing ${path.basename(fn.archivePath)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     if (guard.refused.length > 0) problems.push(`the install tried to reach hosts other than the registry: ${[...new Set(guard.refused)].join(', ')}`);
 
@@ -137,7 +149,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
 
     // 4. One function at a time, each as soon as a message for it exists.
     const available = new Map<string, RehearsalMessage[]>([[options.ingress.topic, [...options.ingress.requests]]]);
-    const remaining = [...plan.functions];
+    const remaining = plan.functions.filter((fn) => installed.has(installKey(fn)));
     while (remaining.length > 0) {
       const next = remaining.findIndex((fn) => inputsFor(fn, available).length > 0);
       if (next < 0) {

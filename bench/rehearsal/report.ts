@@ -128,7 +128,7 @@ export function renderMarkdown(figures: RehearsalFigures): string {
     '',
     ...figures.installs.map((i) => `- \`${i.command}\` of ${i.archive} (${i.archiveKb} KB): ${i.seconds} s with an empty cache, ${i.installedMb} MB installed`),
     `- network during the install: ${figures.network.allowed.join(', ') || 'none'}; refused: ${figures.network.refused.join(', ') || 'none'}`,
-    `- the whole rehearsal: ${figures.durationSeconds} s${figures.synthSeconds !== undefined ? ` after a ${figures.synthSeconds} s synth` : ''}`,
+    `- the whole rehearsal: ${figures.durationSeconds} s${figures.synthSeconds !== undefined ? ` after a ${figures.synthSeconds} s synth` : ''}; load average at its end ${figures.machine.loadAverage.join(' / ')} (the figures move with whatever else the machine runs)`,
     '',
     table,
     '',
