@@ -8,7 +8,7 @@
  * Every load loop stops by itself (by count and by time) and sends traffic to loopback addresses only.
  * Options: --quick, --only raw,server,baseline,pipeline (sections to run), --out DIR.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -148,7 +148,9 @@ async function main(): Promise<void> {
     durationSeconds: Math.round((Date.now() - started) / 1000),
   });
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(outDir, 'report.md'), renderMarkdown(report));
+  // The deploy rehearsal's figures (npm run rehearse, or the deploy tests) join the report when they exist.
+  const rehearsal = join(__dirname, 'rehearsal.md');
+  writeFileSync(join(outDir, 'report.md'), renderMarkdown(report, existsSync(rehearsal) ? [readFileSync(rehearsal, 'utf8')] : []));
   writeFileSync(join(outDir, 'chart.png'), renderChartPng(`PIPELINE BENCHMARK${quick ? ' (QUICK)' : ''}`, chartPanels(report)));
 
   log(`wrote ${join(outDir, 'report.json')}, report.md and chart.png in ${report.durationSeconds} s`);

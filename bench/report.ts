@@ -203,8 +203,11 @@ export function describeTarget(target: Target): string {
   return `${verdict.padEnd(12)} ${target.name}: ${value} (${target.kind === 'min' ? '≥' : '≤'} ${target.threshold}; ${target.detail})`;
 }
 
-/** bench/report.md: the figures as tables, the targets, and how they were measured. */
-export function renderMarkdown(report: BenchReport): string {
+/**
+ * bench/report.md: the figures as tables, the targets, and how they were measured; `sections` (markdown with their
+ * own `##` headings, such as the deploy rehearsal's bench/rehearsal.md) go before the closing note.
+ */
+export function renderMarkdown(report: BenchReport, sections: readonly string[] = []): string {
   const lines: string[] = [];
   lines.push(`# Benchmark report${report.quick ? ' (quick)' : ''}`, '');
   lines.push(
@@ -238,6 +241,7 @@ export function renderMarkdown(report: BenchReport): string {
     if (!run) continue;
     lines.push(`| ${run.delivery} | ${run.messages} | ${run.received} | ${fmt(run.perSec)} | ${fmt(run.steadyPerSec)} | ${run.latencyMs.p50} / ${run.latencyMs.p95} / ${run.latencyMs.p99} | ${fmt(run.cpuMsPerMsg)} | ${fmt(run.peakRssMb)} | ${(run.startupMs / 1000).toFixed(1)} |${run.error ? ` ${run.error}` : ''}`);
   }
+  for (const section of sections) lines.push('', section.trimEnd());
   lines.push('', `Prices read ${report.prices.readOn}: ${report.prices.sources.join(', ')}. See docs/benchmark.md for the method.`, '');
   return lines.join('\n');
 }

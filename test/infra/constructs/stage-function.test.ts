@@ -35,7 +35,7 @@ describe('StageFunction', () => {
         entry_point: stage.entryPoint,
         source: { storage_source: { bucket: 'source-bucket', object: 'function-source/abc.zip' } },
         // Cloud Build must not download onnxruntime's CUDA providers: there is no GPU.
-        environment_variables: { ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip' },
+        environment_variables: { ONNXRUNTIME_NODE_INSTALL: 'skip' },
       },
     });
     const service = only(parse(synthesised), 'google_cloudfunctions2_function')['service_config'] as Body;

@@ -81,4 +81,9 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('| classify |  | 60 | 54 | 30 |');
     expect(markdown).toMatch(/\| pull \| 200 \| 200 \| 40 \| 45 \|/);
   });
+
+  it('includes extra sections, such as the deploy rehearsal, before the closing note', () => {
+    const markdown = renderMarkdown(report(), ['## Deploy rehearsal\n\n| function | archive KB |\n']);
+    expect(markdown).toContain('\n## Deploy rehearsal\n\n| function | archive KB |\n\nPrices read');
+  });
 });

@@ -80,8 +80,9 @@ export class StageFunction extends Construct {
         runtime: INFRA_DEFAULTS.runtime,
         entryPoint: stage.entryPoint,
         source: { storageSource: { bucket: config.sourceBucket, object: config.sourceObject } },
-        // onnxruntime-node's install step would download CUDA providers, useless on Cloud Functions (no GPU).
-        environmentVariables: { ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip' },
+        // onnxruntime-node's install script would download CUDA providers from NuGet, useless on Cloud Functions (no GPU);
+        // its CPU binaries ship in the npm package. ONNXRUNTIME_NODE_INSTALL is the current switch (the _CUDA one is deprecated).
+        environmentVariables: { ONNXRUNTIME_NODE_INSTALL: 'skip' },
       },
       serviceConfig: {
         availableMemory: stage.availableMemory,
