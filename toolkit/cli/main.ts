@@ -14,6 +14,7 @@ Commands:
   tail      stream a results or dead-letter subscription
   dlq       list, replay (redrive) or purge dead letters
   worker    run a stage as a streaming-pull worker (pull delivery)
+  new       scaffold a stage (aipipe new stage <name> --consumes TOPIC --to TOPIC)
 
 Run \`aipipe <command> --help\` for a command's options. The emulator is found through PUBSUB_EMULATOR_HOST or a
 running \`npm start\`; pass --cloud to use Google Cloud.
@@ -38,6 +39,10 @@ const COMMANDS: Record<string, () => Command> = {
   dlq: () => {
     const m = require('./commands/dlq') as typeof import('./commands/dlq');
     return { run: (argv) => m.dlqCommand(argv), usage: m.DLQ_USAGE };
+  },
+  new: () => {
+    const m = require('./commands/new') as typeof import('./commands/new');
+    return { run: (argv) => m.newCommand(argv), usage: m.NEW_USAGE };
   },
   worker: () => {
     const m = require('./commands/worker') as typeof import('./commands/worker');
