@@ -60,11 +60,11 @@ describe('handleOnnx', () => {
   });
 
   it('refuses an image over the pixel limit from its header', async () => {
-    // Prepare: the ticket is 980×210 = 205,800 pixels.
-    const d = deps({ IMAGE_MAX_PIXELS: '200000' });
+    // Prepare: the ticket is 800×210 = 168,000 pixels.
+    const d = deps({ IMAGE_MAX_PIXELS: '160000' });
 
     // Act / Assess
-    await expect(handleOnnx(inline(fixtureImage('ticket.jpg')), stageContext(d))).rejects.toThrow('image too large: the JPEG is 980×210 = 205800 pixels; expected at most 200000');
+    await expect(handleOnnx(inline(fixtureImage('ticket.jpg')), stageContext(d))).rejects.toThrow('image too large: the JPEG is 800×210 = 168000 pixels; expected at most 160000');
     expect(d.items).toEqual([]);
   });
 });
