@@ -4,7 +4,7 @@
  *   b. each stage's HTTP server under concurrent push requests, without the emulator,
  *   c. the classify stage written the way Google's samples write a function (the baseline),
  *   d. the text path of the pipeline through the emulator, in push and in pull delivery,
- * and writes bench/report.json, bench/report.md and bench/chart.png, printing each target met or missed.
+ * and writes bench/report.json, bench/report.md and bench/chart.svg, printing each target met or missed.
  * Every load loop stops by itself (by count and by time) and sends traffic to loopback addresses only.
  * Options: --quick, --only raw,server,baseline,pipeline (sections to run), --out DIR.
  */
@@ -17,7 +17,7 @@ import { compileTopology } from '../functions/pipeline/compile';
 import { pipeline } from '../functions/pipeline/definition';
 import { STAGES } from '../functions/stages';
 import { benchBaseline } from './baseline';
-import { COLOURS, renderChartPng, type BarGroup } from './chart';
+import { chartRows, chartSpec, renderSvg } from './chart';
 import { memoryGiB, messageBytes, stageCostPerMillion } from './cost';
 import { benchPipeline } from './pipeline';
 import { CLOUD_RUN_FUNCTIONS_TIER1, PRICES_READ_ON, PUBSUB_THROUGHPUT } from './prices';
@@ -151,40 +151,15 @@ async function main(): Promise<void> {
   });
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'report.md'), renderMarkdown(report));
-  writeFileSync(join(outDir, 'chart.png'), renderChartPng(`PIPELINE BENCHMARK${quick ? ' (QUICK)' : ''}`, chartPanels(report)));
+  writeFileSync(join(outDir, 'chart.svg'), `${await renderSvg(chartSpec(`Pipeline benchmark${quick ? ' (quick)' : ''}`, chartRows(report)))}\n`);
 
-  log(`wrote ${join(outDir, 'report.json')}, report.md and chart.png in ${report.durationSeconds} s`);
+  log(`wrote ${join(outDir, 'report.json')}, report.md and chart.svg in ${report.durationSeconds} s`);
   process.stdout.write('\nStage        raw/s     server/s  baseline/s  server CPU ms/msg  $/million\n');
   for (const s of report.stages) {
     process.stdout.write(`${s.name.padEnd(12)} ${num(s.rawPerSec).padStart(8)} ${num(s.serverPerSec).padStart(10)} ${num(s.baselinePerSec).padStart(11)} ${num(s.cpuMsPerMsg).padStart(18)} ${(s.costPerMillion ? s.costPerMillion.totalUsd.toFixed(2) : '').padStart(10)}\n`);
   }
   process.stdout.write(`Pipeline (text path, ${messages} msgs): push ${num(pipelineReport.pushPerSec)}/s, pull ${num(pipelineReport.pullPerSec)}/s\n\nTargets:\n`);
   for (const target of report.targets) process.stdout.write(`  ${describeTarget(target)}\n`);
-}
-
-/** The chart: per stage raw / server / baseline throughput (log scale), and the pipeline push vs pull. */
-function chartPanels(report: BenchReport) {
-  const groups: BarGroup[] = report.stages.map((stage) => ({
-    label: stage.name,
-    bars: [
-      ...(stage.rawPerSec !== undefined ? [{ label: 'raw model', value: stage.rawPerSec, colour: COLOURS.raw }] : []),
-      ...(stage.serverPerSec !== undefined ? [{ label: 'stage server', value: stage.serverPerSec, colour: COLOURS.server }] : []),
-      ...(stage.baselinePerSec !== undefined ? [{ label: 'sample-style baseline', value: stage.baselinePerSec, colour: COLOURS.baseline }] : []),
-    ],
-  }));
-  const pipelineGroups: BarGroup[] = [
-    {
-      label: 'text path',
-      bars: [
-        ...(report.pipeline.push ? [{ label: 'push', value: report.pipeline.push.perSec, colour: COLOURS.push }] : []),
-        ...(report.pipeline.pull ? [{ label: 'pull', value: report.pipeline.pull.perSec, colour: COLOURS.pull }] : []),
-      ],
-    },
-  ];
-  return [
-    { title: 'MESSAGES PER SECOND PER STAGE (LOG SCALE)', groups, logScale: true },
-    { title: `PIPELINE THROUGH THE EMULATOR, MSGS/S (${report.pipeline.textMessages} MESSAGES)`, groups: pipelineGroups },
-  ];
 }
 
 function num(value: number | null | undefined): string {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import ticket from '../fixtures/images/ticket.json';
 
@@ -47,4 +48,17 @@ export function topDarkPng(width = 8, height = 4): Promise<Buffer> {
 export async function topLeftGrey(bytes: Buffer): Promise<number> {
   const { data } = await sharp(bytes).greyscale().raw().toBuffer({ resolveWithObject: true });
   return data[0] as number;
+}
+
+/**
+ * A PNG whose header claims `width`×`height` (IHDR rewritten, its CRC recomputed) over a tiny image's pixel data: a
+ * decoder that trusted it would fail on the data, so a refusal for its size shows it was refused from the header.
+ */
+export async function pngClaimingSize(width: number, height: number): Promise<Buffer> {
+  const png = Buffer.from(await topDarkPng(8, 4));
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  // The IHDR chunk's CRC covers its type and data: bytes 12..29.
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
 }

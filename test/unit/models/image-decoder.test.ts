@@ -1,20 +1,9 @@
-import { crc32 } from 'node:zlib';
 import sharp, { type CreateRaw } from 'sharp';
 import { decoded, describeContent, inspectImage, openImage, uprightGreyPng } from '../../../functions/models/image-decoder';
 import { UnsupportedContentError } from '../../../functions/runtime/errors';
-import { fixtureImage, jpegWithExifOrientation, reencoded, topDarkPng, topLeftGrey } from '../../support/images';
+import { fixtureImage, jpegWithExifOrientation, pngClaimingSize, reencoded, topDarkPng, topLeftGrey } from '../../support/images';
 
 const limits = { maxPixels: 1_000_000 };
-
-/** A PNG whose header claims `width`×`height` (IHDR rewritten, its CRC recomputed) over a tiny image's pixel data. */
-async function pngClaiming(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(await topDarkPng(8, 4));
-  png.writeUInt32BE(width, 16);
-  png.writeUInt32BE(height, 20);
-  // The IHDR chunk's CRC covers its type and data: bytes 12..29.
-  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
-  return png;
-}
 
 describe('inspectImage', () => {
   it.each(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif'] as const)('recognises %s from its bytes and reads its size', async (format) => {
@@ -41,7 +30,7 @@ describe('inspectImage', () => {
 
   it('refuses an image over the pixel limit from its header alone, before decoding', async () => {
     // Prepare: the header says 40000×30000; the data behind it is 32 pixels (decoding would fail, not refuse).
-    const bomb = await pngClaiming(40_000, 30_000);
+    const bomb = await pngClaimingSize(40_000, 30_000);
 
     // Act / Assess
     await expect(inspectImage(bomb, { maxPixels: 25_000_000 })).rejects.toThrow('image too large: the PNG is 40000×30000 = 1200000000 pixels; expected at most 25000000');
