@@ -51,18 +51,19 @@ export function chartRows(report: BenchReport): ChartRow[] {
 /** A Vega-Lite specification (plain JSON) of the chart: two panels of grouped horizontal bars with their values. */
 export function chartSpec(title: string, rows: readonly ChartRow[]): Record<string, unknown> {
   const series = Object.keys(SERIES_COLOURS) as Series[];
-  const colour = { field: 'series', type: 'nominal', title: null, scale: { domain: series, range: series.map((s) => SERIES_COLOURS[s]) }, legend: { orient: 'top' } };
+  const colour = { field: 'series', type: 'nominal', title: null, scale: { domain: series, range: series.map((s) => SERIES_COLOURS[s]) }, legend: { orient: 'top', labelLimit: 0 } };
   const panel = (name: string, logScale: boolean): Record<string, unknown> => ({
     title: name,
     transform: [{ filter: { field: 'panel', equal: name } }],
     encoding: {
-      y: { field: 'group', type: 'nominal', title: null, sort: null },
+      y: { field: 'group', type: 'nominal', title: null, sort: null, axis: { labelLimit: 0 } },
       yOffset: { field: 'series', type: 'nominal', sort: series },
-      x: { field: 'value', type: 'quantitative', title: 'messages per second', scale: logScale ? { type: 'log' } : { zero: true } },
+      x: { field: 'value', type: 'quantitative', title: 'messages per second', scale: logScale ? { type: 'log', domainMin: 1 } : { zero: true } },
       color: colour,
     },
     layer: [
-      { mark: { type: 'bar', height: { band: 0.9 } } },
+      // A log axis has no zero: the bars start at 1 message per second.
+      { mark: { type: 'bar', height: { band: 0.9 } }, encoding: logScale ? { x2: { datum: 1 } } : {} },
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { text: { field: 'value', type: 'quantitative', format: ',.0f' }, color: { value: '#1e1e1e' } } },
     ],
     width: 640,
