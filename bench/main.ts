@@ -6,7 +6,8 @@
  *   d. the text path of the pipeline through the emulator, in push and in pull delivery,
  * and writes bench/report.json, bench/report.md and bench/chart.svg, printing each target met or missed.
  * Every load loop stops by itself (by count and by time) and sends traffic to loopback addresses only.
- * Options: --quick, --only raw,server,baseline,pipeline (sections to run), --out DIR.
+ * Options: --quick, --only raw,server,baseline,pipeline (sections to run), --stages onnx,ocr (stages to measure, with
+ * their models; all when absent), --out DIR.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
@@ -21,7 +22,7 @@ import { chartRows, chartSpec, renderSvg } from './chart';
 import { memoryGiB, messageBytes, stageCostPerMillion } from './cost';
 import { benchPipeline } from './pipeline';
 import { CLOUD_RUN_FUNCTIONS_TIER1, PRICES_READ_ON, PUBSUB_THROUGHPUT } from './prices';
-import { benchRawModels } from './raw-models';
+import { benchRawModels, MODEL_BENCHES } from './raw-models';
 import { benchReportSchema, bestServerRun, computeTargets, describeTarget, renderMarkdown, type BenchReport, type PipelineRun, type RawModelReport, type ServerRun, type StageReport } from './report';
 import { stageSample } from './samples';
 import { benchStageServer } from './stage-server';
@@ -39,7 +40,7 @@ function log(line: string): void {
 async function main(): Promise<void> {
   // Against the emulator there is no metadata server; without this the client probes for one and warns.
   process.env['METADATA_SERVER_DETECTION'] ??= 'none';
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, stages: { type: 'string' }, out: { type: 'string' } }, strict: true });
   const quick = values.quick;
   const only = new Set((values.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim()));
   for (const section of only) if (!(SECTIONS as readonly string[]).includes(section)) throw new Error(`--only ${section}: expected some of ${SECTIONS.join(', ')}`);
@@ -50,11 +51,14 @@ async function main(): Promise<void> {
   log(`benchmark${quick ? ' (quick)' : ''}: ${cpus().length} CPUs, load average ${load.join(' / ')}, ${Math.round(freemem() / 2 ** 30)} GB free`);
 
   // a. Models in process.
-  const raw: RawModelReport[] = runs('raw') ? await benchRawModels({ quick, log }) : [];
+  const allStages = Object.keys(STAGES);
+  const stageKeys = values.stages === undefined ? allStages : values.stages.split(',').map((s) => s.trim());
+  for (const key of stageKeys) if (!allStages.includes(key)) throw new Error(`--stages ${key}: expected some of ${allStages.join(', ')}`);
+  const models = MODEL_BENCHES.filter((m) => m.stages.some((stage) => stageKeys.includes(stage))).map((m) => m.model);
+  const raw: RawModelReport[] = runs('raw') ? await benchRawModels({ quick, log, models }) : [];
 
   // b. Stage servers; c. the baseline.
   const topology = compileTopology(pipeline, { project: 'bench-project' });
-  const stageKeys = Object.keys(STAGES);
   const stages: StageReport[] = [];
   for (const key of stageKeys) {
     const notes: string[] = [];
