@@ -73,7 +73,10 @@ export async function decoded<T>(output: Promise<T>, info: Pick<ImageInfo, 'form
   try {
     return await output;
   } catch (error) {
-    throw new UnsupportedContentError(`truncated or corrupt ${label(info.format)}: ${sharpMessage(error)}; expected a complete ${label(info.format)} file`, { cause: error });
+    const message = sharpMessage(error);
+    // The header passed inspectImage's check, but libvips found more pixels (a later frame or page, say).
+    if (/pixel limit/i.test(message)) throw new UnsupportedContentError(`image too large: ${message}`, { cause: error });
+    throw new UnsupportedContentError(`truncated or corrupt ${label(info.format)}: ${message}; expected a complete ${label(info.format)} file`, { cause: error });
   }
 }
 
