@@ -48,14 +48,19 @@ function normalise(pixels: Buffer, size: { channels: number; height: number; wid
   const source = Array.from({ length: channels }, (_, c) => (channels === 3 && pre.channelOrder === 'bgr' ? 2 - c : c));
   const factor = source.map((_, c) => (dtype === 'uint8' ? 1 : pre.scale / pick(pre.std, c)));
   const offset = source.map((_, c) => (dtype === 'uint8' ? 0 : -pick(pre.mean, c) / pick(pre.std, c)));
+  // One channel at a time; the destination index steps by 1 (NCHW) or by `channels` (NHWC) along a row.
+  const step = layout === 'NCHW' ? 1 : channels;
   for (let c = 0; c < channels; c += 1) {
     const s = source[c] as number;
     const f = factor[c] as number;
     const o = offset[c] as number;
     for (let y = 0; y < height; y += 1) {
+      let from = y * fitted * channels + s;
+      let to = layout === 'NCHW' ? c * height * width + y * width : y * width * channels + c;
       for (let x = 0; x < fitted; x += 1) {
-        const value = (pixels[(y * fitted + x) * channels + s] as number) * f + o;
-        out[layout === 'NCHW' ? c * height * width + y * width + x : (y * width + x) * channels + c] = value;
+        out[to] = (pixels[from] as number) * f + o;
+        from += channels;
+        to += step;
       }
     }
   }
