@@ -1,5 +1,6 @@
 /**
- * A generic ONNX image classifier run by onnxruntime-node (CPU): which model, its input and output tensors, and how
+ * A generic ONNX image classifier run by onnxruntime-node (CPU, in a worker thread of its own: see
+ * onnx-session-thread.ts): which model, its input and output tensors, and how
  * images become the input tensor and the output becomes labels are all configuration (`onnxModelConfigSchema`).
  * The shipped default is PaddleOCR's text-line direction classifier; any model with an image input
  * `[N, C, H, W]` (or `[N, H, W, C]`) and a per-item score output `[N, labels]` fits.
@@ -12,6 +13,7 @@
 import { z } from 'zod';
 import type { BatchItemResult } from '../runtime/micro-batcher';
 import { resolveModelFile, type ModelFileOptions } from './model-file';
+import { startSessionThread } from './onnx-session-thread';
 import type { TensorItem } from './image-tensor';
 
 /** Configuration of a generic ONNX image model. */
@@ -99,9 +101,9 @@ export interface OnnxImageModel {
 
 /** Resolves the model file, creates the onnxruntime session and checks the configured names against the model. */
 export async function loadOnnxImageModel(config: OnnxModelConfig, files: ModelFileOptions = {}): Promise<OnnxImageModel> {
-  const ort = await import('onnxruntime-node');
   const { path } = await resolveModelFile(config.uri, files);
-  const session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
+  // One intra-op thread: the stage's other work (HTTP, sharp) has the rest of the instance.
+  const session = await startSessionThread(path, { intraOpNumThreads: 1 });
   if (!session.inputNames.includes(config.input.name)) {
     throw new Error(`model ${config.name}: no input named "${config.input.name}" (inputs: ${session.inputNames.join(', ')})`);
   }
@@ -123,13 +125,12 @@ export async function loadOnnxImageModel(config: OnnxModelConfig, files: ModelFi
       if (prepared.length === 0) return results;
       const batch = config.input.dtype === 'uint8' ? new Uint8Array(itemSize * prepared.length) : new Float32Array(itemSize * prepared.length);
       prepared.forEach((p, i) => batch.set(p.tensor, i * itemSize));
-      const input = new ort.Tensor(config.input.dtype, batch, [prepared.length, ...config.input.dims]);
-      const output = (await session.run({ [config.input.name]: input }))[config.output.name];
+      const output = await session.run(config.input.name, { type: config.input.dtype, data: batch, dims: [prepared.length, ...config.input.dims] }, config.output.name);
       const labels = config.output.labels;
-      if (!output || output.dims.length !== 2 || output.dims[0] !== prepared.length || output.dims[1] !== labels.length) {
-        throw new Error(`model ${config.name}: output "${config.output.name}" has shape [${output?.dims.join(', ') ?? ''}]; expected [${prepared.length}, ${labels.length}] (one score per label)`);
+      if (output.dims.length !== 2 || output.dims[0] !== prepared.length || output.dims[1] !== labels.length) {
+        throw new Error(`model ${config.name}: output "${config.output.name}" has shape [${output.dims.join(', ')}]; expected [${prepared.length}, ${labels.length}] (one score per label)`);
       }
-      const data = output.data as Float32Array;
+      const { data } = output;
       prepared.forEach((p, i) => {
         results[p.index] = { ok: true, value: predict(Array.from(data.subarray(i * labels.length, (i + 1) * labels.length)), config) };
       });
