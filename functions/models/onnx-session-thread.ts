@@ -21,7 +21,7 @@ export interface SessionThread {
   readonly outputNames: readonly string[];
   /** Runs the model on one input and returns one output as float32 values with its shape. */
   run(inputName: string, input: ThreadTensor, outputName: string): Promise<{ data: Float32Array; dims: number[] }>;
-  /** Ends the thread (the process does not wait for it otherwise: it is unreferenced). */
+  /** Ends the thread (an idle thread never keeps the process alive; this frees it at once). */
   close(): Promise<void>;
 }
 
@@ -61,13 +61,23 @@ export function startSessionThread(modelPath: string, options: { readonly intraO
     eval: true,
     workerData: { ortPath: require.resolve('onnxruntime-node'), modelPath, options: { graphOptimizationLevel: 'all', intraOpNumThreads: options.intraOpNumThreads } },
   });
-  worker.unref();
   const pending = new Map<number, { resolve: (value: { data: Float32Array; dims: number[] }) => void; reject: (error: Error) => void }>();
   let nextId = 0;
+  // The thread keeps the process alive only while it loads or runs something: an idle model never holds it open.
+  let busy = 0;
+  const hold = (): void => {
+    if (busy++ === 0) worker.ref();
+  };
+  const release = (): void => {
+    if (--busy === 0) worker.unref();
+  };
   let broken: Error | undefined;
   const failAll = (error: Error): void => {
     broken = error;
-    for (const { reject } of pending.values()) reject(error);
+    for (const { reject } of pending.values()) {
+      reject(error);
+      release();
+    }
     pending.clear();
   };
   return new Promise((resolve, reject) => {
@@ -77,8 +87,14 @@ export function startSessionThread(modelPath: string, options: { readonly intraO
     });
     worker.once('exit', (code) => failAll(new Error(`the onnxruntime thread exited (code ${code})`)));
     worker.on('message', (message: unknown) => {
-      const reply = replySchema.parse(message);
+      const parsed = replySchema.safeParse(message);
+      if (!parsed.success) {
+        failAll(new Error('the onnxruntime thread sent an unexpected message'));
+        return;
+      }
+      const reply = parsed.data;
       if (reply.type === 'ready') {
+        release();
         resolve({
           inputNames: reply.inputNames,
           outputNames: reply.outputNames,
@@ -86,6 +102,7 @@ export function startSessionThread(modelPath: string, options: { readonly intraO
             if (broken) return Promise.reject(broken);
             const id = nextId++;
             return new Promise((resolveRun, rejectRun) => {
+              hold();
               pending.set(id, { resolve: resolveRun, reject: rejectRun });
               worker.postMessage({ id, inputName, outputName, type: input.type, data: input.data, dims: input.dims }, [input.data.buffer as ArrayBuffer]);
             });
@@ -95,14 +112,18 @@ export function startSessionThread(modelPath: string, options: { readonly intraO
           },
         });
       } else if (reply.type === 'failed') {
+        release();
         reject(new Error(reply.message));
         void worker.terminate();
       } else {
         const waiting = pending.get(reply.id);
+        if (waiting) release();
         pending.delete(reply.id);
         if (reply.type === 'result') waiting?.resolve({ data: reply.data, dims: reply.dims });
         else waiting?.reject(new Error(reply.message));
       }
     });
+    // Held while the session loads (the listeners above ref the worker; `hold` counts that as the first hold).
+    busy = 1;
   });
 }
