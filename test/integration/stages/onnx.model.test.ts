@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGcsClient } from '../../../functions/models/cloud-storage';
 import { loadOnnxImageModel } from '../../../functions/models/onnx-model';
+import { startSessionThread } from '../../../functions/models/onnx-session-thread';
 import { inspectImage } from '../../../functions/models/image-decoder';
 import { imageToTensor, type TensorItem } from '../../../functions/models/image-tensor';
 import { loadOnnxDeps } from '../../../functions/stages/onnx';
@@ -106,6 +107,22 @@ describe('onnx with the real PaddleOCR direction classifier', () => {
   it('refuses a configuration whose input name the model does not have', async () => {
     const config = parseOnnxStageConfig({}).model;
     await expect(loadOnnxImageModel({ ...config, input: { ...config.input, name: 'image' } })).rejects.toThrow('no input named "image" (inputs: x)');
+  });
+
+  it('runs the session in a thread that reports a failed run and keeps serving', async () => {
+    // Prepare
+    const config = parseOnnxStageConfig({}).model;
+    const thread = await startSessionThread(config.uri, { intraOpNumThreads: 1 });
+
+    // Act: a tensor of the wrong shape, then a right one.
+    const failed = thread.run('x', { type: 'float32', data: new Float32Array(10), dims: [1, 10] }, config.output.name);
+    await expect(failed).rejects.toThrow(/dimensions|rank|shape|Got invalid/i);
+    const output = await thread.run('x', { type: 'float32', data: new Float32Array(2 * 3 * 48 * 192), dims: [2, 3, 48, 192] }, config.output.name);
+    await thread.close();
+
+    // Assess
+    expect(output.dims).toEqual([2, 2]);
+    expect(output.data).toHaveLength(4);
   });
 
   it('shares session runs: 16 concurrent requests through the stage make at most 4 runs', async () => {
