@@ -155,7 +155,8 @@ export async function loadServer(server: BenchServer, options: LoadOptions): Pro
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    latencyMs: summarize(latencies),
+    // No response within the window (a stage far slower than the window): a zero-count summary, not NaNs.
+    latencyMs: latencies.length > 0 ? summarize(latencies) : { count: 0, p50: 0, p95: 0, p99: 0, max: 0, mean: 0 },
     cpuMsPerMsg: ok > 0 ? Math.round(((after.cpuMillis - before.cpuMillis) / ok) * 1000) / 1000 : 0,
     peakRssMb: Math.round(after.peakRssBytes / 2 ** 20),
     outcomes,

@@ -4,9 +4,10 @@
  *   b. each stage's HTTP server under concurrent push requests, without the emulator,
  *   c. the classify stage written the way Google's samples write a function (the baseline),
  *   d. the text path of the pipeline through the emulator, in push and in pull delivery,
- * and writes bench/report.json, bench/report.md and bench/chart.png, printing each target met or missed.
+ * and writes bench/report.json, bench/report.md and bench/chart.svg, printing each target met or missed.
  * Every load loop stops by itself (by count and by time) and sends traffic to loopback addresses only.
- * Options: --quick, --only raw,server,baseline,pipeline (sections to run), --out DIR.
+ * Options: --quick, --only raw,server,baseline,pipeline (sections to run), --stages onnx,ocr (stages to measure, with
+ * their models; all when absent), --out DIR.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
@@ -15,11 +16,11 @@ import { parseArgs } from 'node:util';
 import { startPubSubEmulator } from '../toolkit/local/pubsub-emulator';
 import { pipeline } from '../functions/pipeline';
 import { benchBaseline } from './baseline';
-import { COLOURS, renderChartPng, type BarGroup } from './chart';
+import { chartRows, chartSpec, renderSvg } from './chart';
 import { memoryGiB, messageBytes, stageCostPerMillion } from './cost';
 import { benchPipeline } from './pipeline';
 import { CLOUD_RUN_FUNCTIONS_TIER1, PRICES_READ_ON, PUBSUB_THROUGHPUT } from './prices';
-import { benchRawModels } from './raw-models';
+import { benchRawModels, MODEL_BENCHES } from './raw-models';
 import { benchReportSchema, bestServerRun, computeTargets, describeTarget, renderMarkdown, type BenchReport, type PipelineRun, type RawModelReport, type ServerRun, type StageReport } from './report';
 import { stageSample } from './samples';
 import { benchStageServer } from './stage-server';
@@ -37,7 +38,7 @@ function log(line: string): void {
 async function main(): Promise<void> {
   // Against the emulator there is no metadata server; without this the client probes for one and warns.
   process.env['METADATA_SERVER_DETECTION'] ??= 'none';
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, stages: { type: 'string' }, out: { type: 'string' } }, strict: true });
   const quick = values.quick;
   const only = new Set((values.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim()));
   for (const section of only) if (!(SECTIONS as readonly string[]).includes(section)) throw new Error(`--only ${section}: expected some of ${SECTIONS.join(', ')}`);
@@ -48,11 +49,14 @@ async function main(): Promise<void> {
   log(`benchmark${quick ? ' (quick)' : ''}: ${cpus().length} CPUs, load average ${load.join(' / ')}, ${Math.round(freemem() / 2 ** 30)} GB free`);
 
   // a. Models in process.
-  const raw: RawModelReport[] = runs('raw') ? await benchRawModels({ quick, log }) : [];
+  const allStages: readonly string[] = pipeline.stageKeys;
+  const stageKeys = values.stages === undefined ? allStages : values.stages.split(',').map((s) => s.trim());
+  for (const key of stageKeys) if (!allStages.includes(key)) throw new Error(`--stages ${key}: expected some of ${allStages.join(', ')}`);
+  const models = MODEL_BENCHES.filter((m) => m.stages.some((stage) => stageKeys.includes(stage))).map((m) => m.model);
+  const raw: RawModelReport[] = runs('raw') ? await benchRawModels({ quick, log, models }) : [];
 
   // b. Stage servers; c. the baseline.
   const topology = pipeline.compile({ project: 'bench-project' });
-  const stageKeys: readonly string[] = pipeline.stageKeys;
   const stages: StageReport[] = [];
   for (const key of stageKeys) {
     const notes: string[] = [];
@@ -151,40 +155,15 @@ async function main(): Promise<void> {
   // The deploy rehearsal's figures (npm run rehearse, or the deploy tests) join the report when they exist.
   const rehearsal = join(__dirname, 'rehearsal.md');
   writeFileSync(join(outDir, 'report.md'), renderMarkdown(report, existsSync(rehearsal) ? [readFileSync(rehearsal, 'utf8')] : []));
-  writeFileSync(join(outDir, 'chart.png'), renderChartPng(`PIPELINE BENCHMARK${quick ? ' (QUICK)' : ''}`, chartPanels(report)));
+  writeFileSync(join(outDir, 'chart.svg'), `${await renderSvg(chartSpec(`Pipeline benchmark${quick ? ' (quick)' : ''}`, chartRows(report)))}\n`);
 
-  log(`wrote ${join(outDir, 'report.json')}, report.md and chart.png in ${report.durationSeconds} s`);
+  log(`wrote ${join(outDir, 'report.json')}, report.md and chart.svg in ${report.durationSeconds} s`);
   process.stdout.write('\nStage        raw/s     server/s  baseline/s  server CPU ms/msg  $/million\n');
   for (const s of report.stages) {
     process.stdout.write(`${s.name.padEnd(12)} ${num(s.rawPerSec).padStart(8)} ${num(s.serverPerSec).padStart(10)} ${num(s.baselinePerSec).padStart(11)} ${num(s.cpuMsPerMsg).padStart(18)} ${(s.costPerMillion ? s.costPerMillion.totalUsd.toFixed(2) : '').padStart(10)}\n`);
   }
   process.stdout.write(`Pipeline (text path, ${messages} msgs): push ${num(pipelineReport.pushPerSec)}/s, pull ${num(pipelineReport.pullPerSec)}/s\n\nTargets:\n`);
   for (const target of report.targets) process.stdout.write(`  ${describeTarget(target)}\n`);
-}
-
-/** The chart: per stage raw / server / baseline throughput (log scale), and the pipeline push vs pull. */
-function chartPanels(report: BenchReport) {
-  const groups: BarGroup[] = report.stages.map((stage) => ({
-    label: stage.name,
-    bars: [
-      ...(stage.rawPerSec !== undefined ? [{ label: 'raw model', value: stage.rawPerSec, colour: COLOURS.raw }] : []),
-      ...(stage.serverPerSec !== undefined ? [{ label: 'stage server', value: stage.serverPerSec, colour: COLOURS.server }] : []),
-      ...(stage.baselinePerSec !== undefined ? [{ label: 'sample-style baseline', value: stage.baselinePerSec, colour: COLOURS.baseline }] : []),
-    ],
-  }));
-  const pipelineGroups: BarGroup[] = [
-    {
-      label: 'text path',
-      bars: [
-        ...(report.pipeline.push ? [{ label: 'push', value: report.pipeline.push.perSec, colour: COLOURS.push }] : []),
-        ...(report.pipeline.pull ? [{ label: 'pull', value: report.pipeline.pull.perSec, colour: COLOURS.pull }] : []),
-      ],
-    },
-  ];
-  return [
-    { title: 'MESSAGES PER SECOND PER STAGE (LOG SCALE)', groups, logScale: true },
-    { title: `PIPELINE THROUGH THE EMULATOR, MSGS/S (${report.pipeline.textMessages} MESSAGES)`, groups: pipelineGroups },
-  ];
 }
 
 function num(value: number | null | undefined): string {

@@ -6,7 +6,9 @@
  * <variant-json>`, the child prints one JSON line with its runs.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { rawModelSchema, rawRunSchema, type RawModelReport, type RawRun } from './report';
 import { englishText, OTHER_TEXTS } from './samples';
@@ -114,8 +116,9 @@ async function loadRunner(model: string, variant: ProcessVariant, threads: numbe
       const { createWorker, OEM } = requireHere('tesseract.js') as typeof import('tesseract.js');
       const eng = requireHere('@tesseract.js-data/eng') as { langPath: string; gzip: boolean; code: string };
       const worker = await createWorker(eng.code, OEM.LSTM_ONLY, { langPath: eng.langPath, gzip: eng.gzip, cacheMethod: 'none' });
-      const { renderTextPng } = await import('../test/fixtures/stages/text-image');
-      const images = ['INVOICE 2024 PAID', 'ORDER 1234 SHIPPED', 'HELLO WORLD'].map((line) => renderTextPng(line, { scale: 4 }));
+      // The files the ocr stage's samples carry, as they are: Tesseract decodes them itself.
+      const { IMAGE_SAMPLES } = await import('./samples');
+      const images = IMAGE_SAMPLES.map((sample) => readFileSync(join(__dirname, '..', 'test', 'fixtures', 'images', sample.file)));
       return async (offset, size) => {
         await Promise.all(Array.from({ length: size }, (_, i) => worker.recognize(images[(offset + i) % images.length] as Buffer)));
       };

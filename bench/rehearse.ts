@@ -43,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
       stackDir,
       pubsubEmulatorHost: pubsub.hostPort,
       firestoreEmulatorHost: firestore.hostPort,
-      ingress: rehearsalIngress(readStack(stackDir)),
+      ingress: await rehearsalIngress(readStack(stackDir)),
       log: (line) => console.log(line),
     });
     const problems = [...result.problems, ...checkExample(result.functions)];

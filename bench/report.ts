@@ -140,7 +140,10 @@ const ratio = (a: number | undefined | null, b: number | undefined | null): numb
 const judge = (value: number | null, kind: 'min' | 'max', threshold: number): boolean | null =>
   value === null ? null : kind === 'min' ? value >= threshold : value <= threshold;
 
-/** The four targets of issue 4, computed from the measurements (never asserted by a timed test). */
+/** Image stages: the share of their model's best raw throughput their server must reach (issue 12). */
+export const IMAGE_STAGE_TARGETS = { onnx: 0.6, ocr: 1 } as const;
+
+/** The targets, computed from the measurements (never asserted by a timed test). */
 export function computeTargets(stages: readonly StageReport[], pipeline: BenchReport['pipeline']): Target[] {
   const byName = new Map(stages.map((s) => [s.name, s]));
   const targets: Target[] = [];
@@ -179,6 +182,18 @@ export function computeTargets(stages: readonly StageReport[], pipeline: BenchRe
     met: judge(pullVsRaw, 'min', 0.7),
     detail: `pull pipeline ${fmt(pullSteady)}/s steady (${fmt(pipeline.pullPerSec)}/s end to end) vs slowest text stage raw ${fmt(slowest)}/s`,
   });
+  for (const [name, threshold] of Object.entries(IMAGE_STAGE_TARGETS)) {
+    const stage = byName.get(name);
+    const value = ratio(stage?.serverPerSec, stage?.rawPerSec);
+    targets.push({
+      name: `${name} server ≥ ${threshold} × its model’s best raw throughput`,
+      kind: 'min',
+      value,
+      threshold,
+      met: judge(value, 'min', threshold),
+      detail: `server ${fmt(stage?.serverPerSec)}/s vs raw ${fmt(stage?.rawPerSec)}/s; per CPU-second ${fmt(perCpuSecond(stage?.cpuMsPerMsg))} vs ${fmt(perCpuSecond(stage?.rawCpuMsPerMsg))}`,
+    });
+  }
   const vsBaseline = ratio(classify?.serverPerSec, classify?.baselinePerSec);
   targets.push({
     name: 'classify stage ≥ 2 × the sample-style baseline',

@@ -1,10 +1,11 @@
 /**
  * The messages the benchmark sends: realistic support-ticket texts in English and other languages, and small
- * rendered images, shaped as each stage's input (what the stage before it publishes) with the attributes its
+ * the committed ticket images (JPEG and PNG), shaped as each stage's input (what the stage before it publishes) with the attributes its
  * subscription filter expects.
  */
 import { ATTR } from '../toolkit/core/pipeline/attributes';
-import { renderTextPng } from '../test/fixtures/stages/text-image';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** English support tickets of several topics and tones (the classify stage's domain). */
 export const ENGLISH_TEXTS: readonly string[] = [
@@ -50,11 +51,18 @@ const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 const language = { code: 'en', confidence: 0.99, reliable: true, proportion: 1 };
 const nlp = { sentiment: { score: 0.2, label: 'positive' }, entities: {}, sentenceCount: 1, tokenCount: 18 };
 
-let imageData: string | undefined;
-/** A rendered line of text as a base64 PNG (drawn once). */
-function sampleImage(): string {
-  imageData ??= renderTextPng('INVOICE 2024 PAID', { scale: 4 }).toString('base64');
-  return imageData;
+/** The image samples: a few lines of a support ticket, as JPEG and as PNG (test/fixtures/images). */
+export const IMAGE_SAMPLES = [
+  { file: 'ticket.jpg', contentType: 'image/jpeg' },
+  { file: 'ticket.png', contentType: 'image/png' },
+] as const;
+
+let imageData: string[] | undefined;
+/** The `i`-th image sample, base64 (files read once): JPEG and PNG in turn. */
+function sampleImage(i: number): { data: string; contentType: string } {
+  imageData ??= IMAGE_SAMPLES.map((sample) => readFileSync(join(__dirname, '..', 'test', 'fixtures', 'images', sample.file)).toString('base64'));
+  const k = i % IMAGE_SAMPLES.length;
+  return { data: imageData[k] as string, contentType: IMAGE_SAMPLES[k]?.contentType as string };
 }
 
 /**
@@ -72,8 +80,10 @@ export function stageSample(stage: string, i: number): SampleMessage | undefined
     case 'classify':
       return { data: json({ text: englishText(i), id, language, nlp }), attributes: { lang: 'en' } };
     case 'onnx':
-    case 'ocr':
-      return { data: json({ image: { data: sampleImage() }, id }), attributes: { contentType: 'image/png' } };
+    case 'ocr': {
+      const image = sampleImage(i);
+      return { data: json({ image: { data: image.data }, id }), attributes: { contentType: image.contentType } };
+    }
     default:
       return undefined;
   }

@@ -40,9 +40,10 @@ export async function benchStageServer(stageKey: string, options: ServerBenchOpt
   const server = await startBenchServer('stage', stageKey, {});
   const runs: ServerRun[] = [];
   try {
-    const durationSeconds = options.quick ? 3 : 10;
     // A short warm-up so that the first measured level does not pay for JIT and first batches.
-    await loadServer(server, { ...requests, connections: 4, durationSeconds: 1, maxRequests: 200 });
+    const warmUp = await loadServer(server, { ...requests, connections: 4, durationSeconds: 1, maxRequests: 200 });
+    // Long enough for some 20 responses per level even on a slow stage (OCR of a page), within 30 s.
+    const durationSeconds = Math.min(30, Math.max(options.quick ? 3 : 10, Math.ceil(20 / Math.max(warmUp.perSec, 0.5))));
     for (const connections of connectionCounts(options.quick, requests.concurrency)) {
       const run = await loadServer(server, { ...requests, connections, durationSeconds, maxRequests: options.quick ? 20_000 : 200_000 });
       options.log?.(`server ${stageKey} ×${connections}: ${run.perSec}/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${run.cpuMsPerMsg} ms CPU/msg, non-2xx ${run.non2xx}`);

@@ -3,21 +3,23 @@
  * memory targets. The rest of bench/rehearsal/ reads only the stack; this file is where the example is known.
  */
 import { randomBytes } from 'node:crypto';
-import * as jpeg from 'jpeg-js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { compileTopology } from '../../toolkit/core/pipeline/compile';
 import { definition as pipeline } from '../../functions/definition';
 import { ATTR } from '../../toolkit/core/pipeline/attributes';
-import { renderText, renderTextPng } from '../../test/fixtures/stages/text-image';
+import ticket from '../../test/fixtures/images/ticket.json';
 import type { FunctionRun, PublishedMessage, RehearsalMessage } from './rehearse';
 import type { StackPlan } from './stack';
 
 /** The texts the requests carry; each case is told apart by its correlation id. */
 export const REHEARSAL_CASES = {
   text: { text: 'The app crashes every time I open the settings page on my phone. This is terrible.', lang: 'en', sentiment: 'negative', topic: 'bug' },
-  /** Rendered upside down: the onnx stage must say 180 and the ocr stage turn it upright. */
-  png: { text: 'THE MOBILE APP FREEZES WHEN I UPLOAD A PHOTO', orientation: '180' },
-  /** The onnx stage decodes PNG only and passes a JPEG on unlabelled; the ocr stage reads it. */
-  jpeg: { text: 'I WAS BILLED TWICE FOR MY SUBSCRIPTION THIS MONTH' },
+  /** The committed ticket PNG turned upside down: the onnx stage must say 180 and the ocr stage turn it upright. */
+  png: { text: ticket.lines.join('\n'), orientation: '180' },
+  /** The committed ticket JPEG, upright: the onnx stage must say 0 and the ocr stage read it as it is. */
+  jpeg: { text: ticket.lines.join('\n'), orientation: '0' },
 } as const;
 
 /** Which case a message belongs to. */
@@ -30,40 +32,30 @@ export const COLD_START_TARGET_MS = { light: 1_500, heavy: 4_000 } as const;
 /** Resident memory after the first request, as a share of the function's available memory. */
 export const RSS_TARGET_SHARE = 0.6;
 
+/** The committed ticket images (test/fixtures/images). */
+const fixture = (name: string): Buffer => readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'images', name));
+
 /** The ingress topic of the stack's environment and the three requests. */
-export function rehearsalIngress(plan: StackPlan): { topic: string; requests: RehearsalMessage[] } {
+export async function rehearsalIngress(plan: StackPlan): Promise<{ topic: string; requests: RehearsalMessage[] }> {
+  const upsideDownPng = await sharp(fixture('ticket.png')).rotate(180).png().toBuffer();
   const prefix = plan.functions[0]?.serviceEnv['PIPELINE_PREFIX'] ?? '';
   const topology = compileTopology(pipeline, { project: plan.project, prefix });
   const topic = topology.topics[topology.ingress]?.name as string;
   const run = randomBytes(4).toString('hex');
   const ids = (name: CaseName) => ({ [ATTR.correlationId]: `rehearsal-${name}`, [ATTR.idempotencyKey]: `rehearsal-${name}-${run}` });
-  const { png, jpeg: jpg, text } = REHEARSAL_CASES;
+  const { text } = REHEARSAL_CASES;
   return {
     topic,
     requests: [
       { data: Buffer.from(JSON.stringify({ text: text.text })), attributes: ids('text') },
-      { data: imageRequest(renderTextPng(png.text, { upsideDown: true })), attributes: { ...ids('png'), ['contentType']: 'image/png' } },
-      { data: imageRequest(renderJpeg(jpg.text)), attributes: { ...ids('jpeg'), ['contentType']: 'image/jpeg' } },
+      { data: imageRequest(upsideDownPng), attributes: { ...ids('png'), ['contentType']: 'image/png' } },
+      { data: imageRequest(fixture('ticket.jpg')), attributes: { ...ids('jpeg'), ['contentType']: 'image/jpeg' } },
     ],
   };
 }
 
 function imageRequest(bytes: Buffer): Buffer {
   return Buffer.from(JSON.stringify({ image: { data: bytes.toString('base64') } }));
-}
-
-/** Text rendered as a baseline JPEG (quality 90). */
-export function renderJpeg(text: string): Buffer {
-  const { width, height, pixels } = renderText(text);
-  const rgba = Buffer.alloc(width * height * 4);
-  for (let i = 0; i < pixels.length; i += 1) {
-    const v = pixels[i] as number;
-    rgba[i * 4] = v;
-    rgba[i * 4 + 1] = v;
-    rgba[i * 4 + 2] = v;
-    rgba[i * 4 + 3] = 255;
-  }
-  return jpeg.encode({ width, height, data: rgba }, 90).data;
 }
 
 /** What a function published for one case. */
@@ -112,8 +104,8 @@ export function checkExample(runs: readonly FunctionRun[]): string[] {
           break;
         case 'onnx':
           expect(
-            attrs['onnxLabel'] === (name === 'png' ? png.orientation : undefined),
-            `onnx: onnxLabel of the ${name} request is ${attrs['onnxLabel']}, expected ${name === 'png' ? png.orientation : 'none (JPEG is passed on unlabelled)'}`,
+            attrs['onnxLabel'] === (name === 'png' ? png.orientation : jpg.orientation),
+            `onnx: onnxLabel of the ${name} request is ${attrs['onnxLabel']}, expected ${name === 'png' ? png.orientation : jpg.orientation}`,
           );
           break;
         case 'ocr': {

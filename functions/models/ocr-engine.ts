@@ -19,15 +19,12 @@ export interface OcrResult {
   readonly confidence: number;
 }
 
-/** Options of one recognition. */
-export interface RecognizeOptions {
-  /** Rotate the image by this many degrees (clockwise) before reading; 0 when absent. */
-  readonly rotateDegrees?: number;
-}
-
-/** Reads text from image files (PNG, JPEG, BMP, WebP, PNM bytes); safe to share, jobs run one at a time. */
+/**
+ * Reads text from an image file; safe to share, jobs run one at a time. The ocr stage hands it an upright grey PNG
+ * decoded by sharp (functions/models/image-decoder.ts), so Tesseract's own decoders never see the sender's bytes.
+ */
 export interface OcrEngine {
-  recognize(image: Buffer, options?: RecognizeOptions): Promise<OcrResult>;
+  recognize(image: Buffer): Promise<OcrResult>;
 }
 
 let loading: Promise<OcrEngine & { terminate(): Promise<void> }> | undefined;
@@ -86,9 +83,8 @@ async function createEngine(): Promise<OcrEngine & { terminate(): Promise<void> 
     errorHandler: () => undefined,
   });
   return {
-    async recognize(image: Buffer, options: RecognizeOptions = {}): Promise<OcrResult> {
-      const degrees = options.rotateDegrees ?? 0;
-      const { data } = await worker.recognize(image, degrees ? { rotateRadians: (degrees * Math.PI) / 180 } : {});
+    async recognize(image: Buffer): Promise<OcrResult> {
+      const { data } = await worker.recognize(image);
       return { text: data.text.trim(), confidence: Math.round(Math.max(0, Math.min(100, data.confidence)) * 10) / 1000 };
     },
     async terminate() {

@@ -1,5 +1,6 @@
 /**
- * A generic ONNX image classifier run by onnxruntime-node (CPU): which model, its input and output tensors, and how
+ * A generic ONNX image classifier run by onnxruntime-node (CPU, in a worker thread of its own: see
+ * onnx-session-thread.ts): which model, its input and output tensors, and how
  * images become the input tensor and the output becomes labels are all configuration (`onnxModelConfigSchema`).
  * The shipped default is PaddleOCR's text-line direction classifier; any model with an image input
  * `[N, C, H, W]` (or `[N, H, W, C]`) and a per-item score output `[N, labels]` fits.
@@ -12,7 +13,8 @@
 import { z } from 'zod';
 import type { BatchItemResult } from '../../toolkit/core';
 import { resolveModelFile, type ModelFileOptions } from './model-file';
-import type { RgbaImage } from './png';
+import { startSessionThread } from './onnx-session-thread';
+import type { TensorItem } from './image-tensor';
 
 /** Configuration of a generic ONNX image model. */
 export const onnxModelConfigSchema = z
@@ -90,15 +92,18 @@ export interface OnnxImageModel {
   readonly config: OnnxModelConfig;
   /** Local file the session was created from (the cache file for `gs://` models). */
   readonly path: string;
-  /** Classifies a batch of images in one session run; an image that cannot be prepared fails alone. */
-  classify(images: readonly RgbaImage[]): Promise<BatchItemResult<OnnxPrediction>[]>;
+  /**
+   * Classifies a batch of prepared images (`imageToTensor`) in one session run; an item of the wrong size fails
+   * alone.
+   */
+  classify(items: readonly TensorItem[]): Promise<BatchItemResult<OnnxPrediction>[]>;
 }
 
 /** Resolves the model file, creates the onnxruntime session and checks the configured names against the model. */
 export async function loadOnnxImageModel(config: OnnxModelConfig, files: ModelFileOptions = {}): Promise<OnnxImageModel> {
-  const ort = await import('onnxruntime-node');
   const { path } = await resolveModelFile(config.uri, files);
-  const session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
+  // One intra-op thread: the stage's other work (HTTP, sharp) has the rest of the instance.
+  const session = await startSessionThread(path, { intraOpNumThreads: 1 });
   if (!session.inputNames.includes(config.input.name)) {
     throw new Error(`model ${config.name}: no input named "${config.input.name}" (inputs: ${session.inputNames.join(', ')})`);
   }
@@ -109,26 +114,23 @@ export async function loadOnnxImageModel(config: OnnxModelConfig, files: ModelFi
   return {
     config,
     path,
-    async classify(images) {
-      const results: BatchItemResult<OnnxPrediction>[] = images.map(() => ({ ok: false, error: new Error('not run') }));
-      const prepared: { index: number; tensor: Float32Array | Uint8Array }[] = [];
-      images.forEach((image, index) => {
-        try {
-          prepared.push({ index, tensor: imageToTensor(image, config) });
-        } catch (error) {
-          results[index] = { ok: false, error };
-        }
+    async classify(items) {
+      const results: BatchItemResult<OnnxPrediction>[] = items.map(() => ({ ok: false, error: new Error('not run') }));
+      const prepared: { index: number; tensor: TensorItem }[] = [];
+      items.forEach((tensor, index) => {
+        const expected = config.input.dtype === 'uint8' ? tensor instanceof Uint8Array : tensor instanceof Float32Array;
+        if (tensor.length === itemSize && expected) prepared.push({ index, tensor });
+        else results[index] = { ok: false, error: new Error(`model ${config.name}: expected ${itemSize} ${config.input.dtype} values per image, got ${tensor.length}`) };
       });
       if (prepared.length === 0) return results;
       const batch = config.input.dtype === 'uint8' ? new Uint8Array(itemSize * prepared.length) : new Float32Array(itemSize * prepared.length);
       prepared.forEach((p, i) => batch.set(p.tensor, i * itemSize));
-      const input = new ort.Tensor(config.input.dtype, batch, [prepared.length, ...config.input.dims]);
-      const output = (await session.run({ [config.input.name]: input }))[config.output.name];
+      const output = await session.run(config.input.name, { type: config.input.dtype, data: batch, dims: [prepared.length, ...config.input.dims] }, config.output.name);
       const labels = config.output.labels;
-      if (!output || output.dims.length !== 2 || output.dims[0] !== prepared.length || output.dims[1] !== labels.length) {
-        throw new Error(`model ${config.name}: output "${config.output.name}" has shape [${output?.dims.join(', ') ?? ''}]; expected [${prepared.length}, ${labels.length}] (one score per label)`);
+      if (output.dims.length !== 2 || output.dims[0] !== prepared.length || output.dims[1] !== labels.length) {
+        throw new Error(`model ${config.name}: output "${config.output.name}" has shape [${output.dims.join(', ')}]; expected [${prepared.length}, ${labels.length}] (one score per label)`);
       }
-      const data = output.data as Float32Array;
+      const { data } = output;
       prepared.forEach((p, i) => {
         results[p.index] = { ok: true, value: predict(Array.from(data.subarray(i * labels.length, (i + 1) * labels.length)), config) };
       });
@@ -157,56 +159,6 @@ function activate(values: number[], activation: OnnxModelConfig['output']['activ
     return exps.map((v) => v / sum);
   }
   return values;
-}
-
-/**
- * Turns an RGBA image into one item of the input tensor: transparent pixels are composited over white (text on
- * a transparent background is common), then resized by area averaging (no aliasing when shrinking a photo to a few
- * dozen pixels), reordered and normalised as configured.
- */
-export function imageToTensor(image: RgbaImage, config: OnnxModelConfig): Float32Array | Uint8Array {
-  const { layout, dims, dtype } = config.input;
-  const [channels, height, width] = layout === 'NCHW' ? dims : [dims[2], dims[0], dims[1]];
-  const pre = config.preprocess;
-  const fitted = pre.resize === 'fitHeight' ? Math.min(width, Math.max(1, Math.ceil((image.width * height) / image.height))) : width;
-  // In fitHeight mode wider images are cropped: the scale follows the height alone.
-  const sourceWidthUsed = pre.resize === 'fitHeight' ? Math.min(image.width, (fitted * image.height) / height) : image.width;
-  const out = dtype === 'uint8' ? new Uint8Array(channels * height * width) : new Float32Array(channels * height * width);
-  if (dtype === 'float32') out.fill(pre.padValue);
-  const at = (c: number, y: number, x: number): number => (layout === 'NCHW' ? c * height * width + y * width + x : (y * width + x) * channels + c);
-  for (let y = 0; y < height; y += 1) {
-    const sy0 = Math.floor((y * image.height) / height);
-    const sy1 = Math.max(sy0 + 1, Math.floor(((y + 1) * image.height) / height));
-    for (let x = 0; x < fitted; x += 1) {
-      const sx0 = Math.floor((x * sourceWidthUsed) / fitted);
-      const sx1 = Math.max(sx0 + 1, Math.floor(((x + 1) * sourceWidthUsed) / fitted));
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let n = 0;
-      for (let sy = sy0; sy < Math.min(sy1, image.height); sy += 1) {
-        for (let sx = sx0; sx < Math.min(sx1, image.width); sx += 1) {
-          const i = (sy * image.width + sx) * 4;
-          const alpha = (image.data[i + 3] as number) / 255;
-          r += (image.data[i] as number) * alpha + 255 * (1 - alpha);
-          g += (image.data[i + 1] as number) * alpha + 255 * (1 - alpha);
-          b += (image.data[i + 2] as number) * alpha + 255 * (1 - alpha);
-          n += 1;
-        }
-      }
-      const rgb = [r / n, g / n, b / n] as const;
-      const pixel = channels === 1 ? [0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]] : pre.channelOrder === 'bgr' ? [rgb[2], rgb[1], rgb[0]] : [rgb[0], rgb[1], rgb[2]];
-      pixel.forEach((value, c) => {
-        if (dtype === 'uint8') out[at(c, y, x)] = Math.round(value);
-        else {
-          const mean = pre.mean.length === 1 ? (pre.mean[0] as number) : (pre.mean[c] as number);
-          const std = pre.std.length === 1 ? (pre.std[0] as number) : (pre.std[c] as number);
-          out[at(c, y, x)] = (value * pre.scale - mean) / std;
-        }
-      });
-    }
-  }
-  return out;
 }
 
 function round(value: number): number {

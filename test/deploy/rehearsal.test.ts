@@ -43,7 +43,7 @@ describe('deploy rehearsal of the dev stack', () => {
       stackDir,
       pubsubEmulatorHost: emulatorHost(),
       firestoreEmulatorHost: firestoreEmulatorHost(),
-      ingress: rehearsalIngress(readStack(stackDir)),
+      ingress: await rehearsalIngress(readStack(stackDir)),
       installTimeoutMillis: 150_000,
       answerTimeoutMillis: 20_000,
     });

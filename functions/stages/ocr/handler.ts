@@ -1,5 +1,5 @@
 import type { GcsClient } from '../../models/cloud-storage';
-import { inspectImage } from '../../models/image-format';
+import { inspectImage, label, uprightGreyPng, type ImageInfo } from '../../models/image-decoder';
 import type { OcrEngine } from '../../models/ocr-engine';
 import { RetryableError, UnsupportedContentError } from '../../../toolkit/core';
 import type { StageContext, StageOutput } from '../../../toolkit/core';
@@ -21,21 +21,20 @@ export interface OcrDeps {
  */
 export async function handleOcr(input: OcrInput, context: StageContext<OcrDeps>): Promise<StageOutput<TextRequest>> {
   const { config } = context.deps;
+  const limits = { maxPixels: config.images.maxPixels };
   const bytes = await loadImageBytes(input.image, { config: config.images, gcs: context.deps.gcs });
-  const info = inspectImage(bytes, { maxPixels: config.images.maxPixels });
+  const info = await inspectImage(bytes, limits);
   const rotateDegrees = orientation(input, config.orientationMinScore);
+  // Decoded and turned here, natively, whatever the format: Tesseract gets an upright grey PNG it reads at once.
+  const upright = await uprightGreyPng(bytes, info, { ...limits, rotateDegrees });
   let result;
   try {
-    result = await context.deps.ocr.recognize(bytes, { rotateDegrees });
+    result = await context.deps.ocr.recognize(upright);
   } catch (error) {
-    // The header looked right but Tesseract's decoder (Leptonica) refused the pixel data: nothing retrying can fix.
-    if (/attempting to read image/i.test(errorText(error))) {
-      throw new UnsupportedContentError(`Tesseract could not read the ${info.format.toUpperCase()} image (${errorText(error)}); expected an uncorrupted image`, { cause: error });
-    }
-    // Anything else is the engine's trouble, not the image's: let Pub/Sub deliver it again.
+    // The image was decoded already: a failure here is the engine's trouble, not the image's. Deliver it again.
     throw new RetryableError(`OCR failed: ${errorText(error)}`, { cause: error });
   }
-  if (result.text === '') throw new UnsupportedContentError(`no text found in the ${info.format.toUpperCase()} image (${describeSize(info)}); expected an image of printed text`);
+  if (result.text === '') throw new UnsupportedContentError(`no text found in the ${label(info.format)} image (${describeSize(info)}); expected an image of printed text`);
   context.logger.info('ocr read the image', { format: info.format, characters: result.text.length, confidence: result.confidence, rotateDegrees });
   return {
     data: {
@@ -54,13 +53,13 @@ export async function handleOcr(input: OcrInput, context: StageContext<OcrDeps>)
 /** Degrees to turn the image, from the onnx stage's label when it is a confident number of degrees. */
 function orientation(input: OcrInput, minScore: number): number {
   const finding = input.onnx;
-  if (!finding || !('label' in finding) || finding.score < minScore) return 0;
+  if (!finding || finding.score < minScore) return 0;
   const degrees = Number(finding.label);
   return [90, 180, 270].includes(degrees) ? degrees : 0;
 }
 
-function describeSize(info: { width?: number; height?: number }): string {
-  return info.width !== undefined ? `${info.width}×${info.height}` : 'size unknown';
+function describeSize(info: ImageInfo): string {
+  return `${info.width}×${info.height}`;
 }
 
 function errorText(error: unknown): string {

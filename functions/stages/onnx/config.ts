@@ -23,19 +23,11 @@ export function defaultOnnxModelConfig(): OnnxModelConfigInput {
   };
 }
 
-/** What the onnx stage does with an image it recognises but cannot decode (it decodes PNG only). */
-export const UNDECODABLE_POLICIES = ['skip', 'reject'] as const;
-
 /** Configuration of the onnx stage. */
 export interface OnnxStageConfig {
   readonly model: OnnxModelConfig;
   readonly batching: BatchingOptions;
   readonly images: ImageSourceConfig;
-  /**
-   * `skip`: pass such an image on without a prediction (the default: the ocr stage after it reads JPEG, BMP, ...
-   * itself); `reject`: dead-letter it, for pipelines where the model's answer is the point.
-   */
-  readonly undecodable: (typeof UNDECODABLE_POLICIES)[number];
 }
 
 /** A stage without `batching` in the definition runs its model once per request. */
@@ -48,7 +40,6 @@ const onnxEnvSchema = z.object({
   ONNX_MODEL_URI: z.string().min(1).optional(),
   ONNX_MAX_BATCH_SIZE: z.coerce.number({ error: 'ONNX_MAX_BATCH_SIZE must be a whole number ≥ 1' }).int().min(1).optional(),
   ONNX_MAX_WAIT_MS: z.coerce.number({ error: 'ONNX_MAX_WAIT_MS must be a number of milliseconds' }).min(0).optional(),
-  ONNX_UNDECODABLE: z.enum(UNDECODABLE_POLICIES, { error: 'ONNX_UNDECODABLE must be "skip" or "reject"' }).default('skip'),
 });
 
 /** Parses the onnx stage's environment once, failing fast with the variable's name and what was expected. */
@@ -71,6 +62,5 @@ export function parseOnnxStageConfig(env: NodeJS.ProcessEnv, batching: BatchingO
     // The definition's `batching` for the stage; the environment may override it per deployment.
     batching: { maxBatchSize: parsed.data.ONNX_MAX_BATCH_SIZE ?? batching.maxBatchSize, maxWaitMillis: parsed.data.ONNX_MAX_WAIT_MS ?? batching.maxWaitMillis },
     images: parseImageSourceConfig(env),
-    undecodable: parsed.data.ONNX_UNDECODABLE,
   };
 }

@@ -1,9 +1,8 @@
 import type { GcsClient } from '../../models/cloud-storage';
-import { inspectImage } from '../../models/image-format';
+import { inspectImage } from '../../models/image-decoder';
+import { imageToTensor, type TensorItem } from '../../models/image-tensor';
 import type { OnnxPrediction } from '../../models/onnx-model';
-import { decodePng, type RgbaImage } from '../../models/png';
 import type { BatcherStats } from '../../../toolkit/core';
-import { UnsupportedContentError } from '../../../toolkit/core';
 import type { StageContext, StageOutput } from '../../../toolkit/core';
 import { loadImageBytes } from '../ocr/image-source';
 import type { ImageRequest } from '../ocr/image-request';
@@ -12,8 +11,8 @@ import type { OnnxOutput } from './schema';
 
 /** What the onnx stage needs: a classify function (micro-batched over the loaded model), storage, configuration. */
 export interface OnnxDeps {
-  /** Classifies one decoded image; concurrent calls share one session run. */
-  readonly classify: (image: RgbaImage) => Promise<OnnxPrediction>;
+  /** Classifies one prepared image (`imageToTensor`); concurrent calls share one session run. */
+  readonly classify: (item: TensorItem) => Promise<OnnxPrediction>;
   readonly gcs: GcsClient;
   readonly config: OnnxStageConfig;
   /** How the session runs were batched so far (for logs and tests). */
@@ -22,22 +21,18 @@ export interface OnnxDeps {
 
 /**
  * Runs the configured ONNX model on the requested image and passes the request on with the model's finding; sets
- * `onnxLabel` to the top label. Images it cannot decode (not PNG) are skipped or rejected as configured; what is not
- * an image at all, is truncated or too large is always rejected.
+ * `onnxLabel` to the top label. The image is inspected from its header first (format, size, the pixel limit), then
+ * decoded and resized by sharp; what is not an accepted image, is truncated, corrupt or too large is dead-lettered
+ * (`UNSUPPORTED_CONTENT`) with the format found.
  */
 export async function handleOnnx(input: ImageRequest, context: StageContext<OnnxDeps>): Promise<StageOutput<OnnxOutput>> {
   const { config } = context.deps;
-  const model = config.model.name;
+  const limits = { maxPixels: config.images.maxPixels };
   const bytes = await loadImageBytes(input.image, { config: config.images, gcs: context.deps.gcs });
-  const info = inspectImage(bytes, { maxPixels: config.images.maxPixels });
-  if (info.format !== 'png') {
-    const reason = `the onnx stage decodes PNG only; this image is ${info.format.toUpperCase()}`;
-    if (config.undecodable === 'reject') throw new UnsupportedContentError(reason);
-    return { data: { ...input, onnx: { model, skipped: reason } } };
-  }
-  const prediction = await context.deps.classify(decodePng(bytes, { maxPixels: config.images.maxPixels }));
+  const info = await inspectImage(bytes, limits);
+  const prediction = await context.deps.classify(await imageToTensor(bytes, info, config.model, limits));
   return {
-    data: { ...input, onnx: { model, ...prediction } },
+    data: { ...input, onnx: { model: config.model.name, ...prediction } },
     attributes: { onnxLabel: prediction.label },
   };
 }

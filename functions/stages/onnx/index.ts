@@ -1,6 +1,6 @@
 import { createGcsClient } from '../../models/cloud-storage';
 import { loadOnnxImageModel, type OnnxPrediction } from '../../models/onnx-model';
-import type { RgbaImage } from '../../models/png';
+import type { TensorItem } from '../../models/image-tensor';
 import { createMicroBatcher, defineStage, type BatchingOptions } from '../../../toolkit/core';
 import { definition } from '../../definition';
 import { IMAGE_REQUEST_EXPECTS, imageRequestSchema } from '../ocr/image-request';
@@ -13,8 +13,8 @@ export async function loadOnnxDeps(env: NodeJS.ProcessEnv, files: { cacheDir?: s
   const config = parseOnnxStageConfig(env, batching);
   const gcs = createGcsClient();
   const model = await loadOnnxImageModel(config.model, { gcs, ...files });
-  const batcher = createMicroBatcher<RgbaImage, OnnxPrediction>((images) => model.classify(images), config.batching);
-  return { classify: (image) => batcher.submit(image), gcs, config, batchStats: () => batcher.stats() };
+  const batcher = createMicroBatcher<TensorItem, OnnxPrediction>((items) => model.classify(items), config.batching);
+  return { classify: (item) => batcher.submit(item), gcs, config, batchStats: () => batcher.stats() };
 }
 
 /**

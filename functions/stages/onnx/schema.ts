@@ -2,24 +2,15 @@ import { z } from 'zod';
 import { imageRequestSchema } from '../ocr/image-request';
 
 /** What the generic onnx stage found: the model's top label and every label's score. */
-export const onnxFindingSchema = z.union([
-  z
-    .object({
-      /** The configured model name. */
-      model: z.string(),
-      label: z.string(),
-      score: z.number(),
-      scores: z.record(z.string(), z.number()),
-    })
-    .strict(),
-  z
-    .object({
-      model: z.string(),
-      /** Why the model was not run (an image format the stage does not decode); the next stage still gets the image. */
-      skipped: z.string(),
-    })
-    .strict(),
-]);
+export const onnxFindingSchema = z
+  .object({
+    /** The configured model name. */
+    model: z.string(),
+    label: z.string(),
+    score: z.number(),
+    scores: z.record(z.string(), z.number()),
+  })
+  .strict();
 
 /** The onnx stage's finding. */
 export type OnnxFinding = z.infer<typeof onnxFindingSchema>;

@@ -1,23 +1,22 @@
-import type { OcrEngine, RecognizeOptions } from '../../../functions/models/ocr-engine';
-import { encodePng } from '../../../functions/models/png';
+import type { OcrEngine } from '../../../functions/models/ocr-engine';
 import { RetryableError, UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
 import { parseOcrConfig, type OcrConfig } from '../../../functions/stages/ocr/config';
 import { handleOcr, type OcrDeps } from '../../../functions/stages/ocr/handler';
 import { ocrInputSchema, type OcrInput } from '../../../functions/stages/ocr/schema';
 import { textRequestSchema } from '../../../functions/stages/text-request';
+import { fixtureImage, jpegWithExifOrientation, reencoded, topDarkPng, topLeftGrey } from '../../support/images';
 import { fakeGcsClient } from './fake-gcs-client';
 import { stageContext } from './context';
 
-const png = encodePng({ width: 8, height: 4, data: new Uint8Array(32).fill(255), channels: 1 });
 const config: OcrConfig = { images: { maxBytes: 1_000_000, maxPixels: 1_000_000 }, orientationMinScore: 0.9 };
 
-/** A fake engine that answers `text` and records every call's options. */
-function fakeEngine(text: string, fail?: Error): OcrEngine & { calls: RecognizeOptions[] } {
-  const calls: RecognizeOptions[] = [];
+/** A fake engine that answers `text` and keeps every image it was given. */
+function fakeEngine(text: string, fail?: Error): OcrEngine & { images: Buffer[] } {
+  const images: Buffer[] = [];
   return {
-    calls,
-    async recognize(_image, options = {}) {
-      calls.push(options);
+    images,
+    async recognize(image) {
+      images.push(image);
       if (fail) throw fail;
       return { text, confidence: 0.87 };
     },
@@ -28,7 +27,13 @@ function deps(ocr: OcrEngine, objects: Record<string, Buffer> = {}): OcrDeps {
   return { ocr, gcs: fakeGcsClient(objects), config };
 }
 
-const inline: OcrInput = { image: { data: png.toString('base64') }, id: 'img-1', metadata: { customer: 'c-9' } };
+let png: Buffer;
+let inline: OcrInput;
+
+beforeAll(async () => {
+  png = await topDarkPng(8, 4);
+  inline = { image: { data: png.toString('base64') }, id: 'img-1', metadata: { customer: 'c-9' } };
+});
 
 describe('handleOcr', () => {
   it('passes the text on as a text request, keeping id and metadata and adding the OCR details', async () => {
@@ -45,7 +50,8 @@ describe('handleOcr', () => {
       metadata: { customer: 'c-9', ocrConfidence: 0.87, ocrSource: 'inline', ocrRotatedDegrees: 0 },
     });
     expect(textRequestSchema.safeParse(output.data).success).toBe(true);
-    expect(engine.calls).toEqual([{ rotateDegrees: 0 }]);
+    expect(engine.images).toHaveLength(1);
+    expect(await topLeftGrey(engine.images[0] as Buffer)).toBe(0);
   });
 
   it('names the gs:// source of an image read from Cloud Storage', async () => {
@@ -57,12 +63,24 @@ describe('handleOcr', () => {
     expect(output.data).not.toHaveProperty('id');
   });
 
+  it.each(['jpeg', 'webp', 'gif', 'tiff', 'avif'] as const)('hands Tesseract a decoded PNG of a %s image', async (format) => {
+    // Prepare
+    const engine = fakeEngine('TEXT');
+    const bytes = await reencoded(fixtureImage('ticket.png'), format);
+
+    // Act
+    await handleOcr({ image: { data: bytes.toString('base64') } }, stageContext(deps(engine)));
+
+    // Assess: a PNG signature, and the ticket's white margin at the top left.
+    expect((engine.images[0] as Buffer).subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(await topLeftGrey(engine.images[0] as Buffer)).toBeGreaterThan(240);
+  });
+
   it.each([
     [{ model: 'cls', label: '180', score: 0.99, scores: { '0': 0.01, '180': 0.99 } }, 180],
     [{ model: 'cls', label: '180', score: 0.6, scores: { '0': 0.4, '180': 0.6 } }, 0],
     [{ model: 'cls', label: '0', score: 1, scores: { '0': 1, '180': 0 } }, 0],
     [{ model: 'cls', label: 'cat', score: 1, scores: { cat: 1 } }, 0],
-    [{ model: 'cls', skipped: 'JPEG' }, 0],
   ])('turns the image by the onnx finding %j → %i°', async (onnx, degrees) => {
     // Prepare
     const engine = fakeEngine('TEXT');
@@ -70,26 +88,40 @@ describe('handleOcr', () => {
     // Act
     const output = await handleOcr({ ...inline, onnx }, stageContext(deps(engine)));
 
-    // Assess
-    expect(engine.calls).toEqual([{ rotateDegrees: degrees }]);
+    // Assess: the top half is black unless the image was turned over.
+    expect(await topLeftGrey(engine.images[0] as Buffer)).toBe(degrees === 180 ? 255 : 0);
     expect(output.data.metadata?.['ocrRotatedDegrees']).toBe(degrees);
+  });
+
+  it('applies the EXIF orientation of a JPEG before anything else', async () => {
+    // Prepare: pixels stored upside down, with the tag that says so.
+    const engine = fakeEngine('TEXT');
+    const jpeg = await jpegWithExifOrientation(png, 180);
+
+    // Act
+    await handleOcr({ image: { data: jpeg.toString('base64') } }, stageContext(deps(engine)));
+
+    // Assess
+    expect(await topLeftGrey(engine.images[0] as Buffer)).toBeLessThan(30);
   });
 
   it.each([
     ['not an image', { image: { data: Buffer.from('plain text, no image').toString('base64') } }, fakeEngine('X'), /not a supported image/],
-    ['a truncated PNG', { image: { data: png.subarray(0, 30).toString('base64') } }, fakeEngine('X'), /truncated or corrupt PNG/],
-    ['an image without text', inline, fakeEngine(''), /no text found in the PNG image \(8×4\)/],
-    ['an image Tesseract cannot decode', inline, fakeEngine('', new Error('Error attempting to read image.')), /Tesseract could not read the PNG image \(Error attempting to read image\.\); expected an uncorrupted image/],
-  ])('dead-letters %s with UnsupportedContentError', async (_name, input, engine, message) => {
+    ['a truncated PNG', 'TRUNCATED', fakeEngine('X'), /truncated or corrupt PNG/],
+    ['an image without text', 'INLINE', fakeEngine(''), /no text found in the PNG image \(8×4\)/],
+  ])('dead-letters %s with UnsupportedContentError', async (_name, which, engine, message) => {
+    // Prepare
+    const input = which === 'INLINE' ? inline : which === 'TRUNCATED' ? { image: { data: fixtureImage('ticket.png').subarray(0, 3000).toString('base64') } } : (which as OcrInput);
+
     // Act
-    const handling = handleOcr(input as OcrInput, stageContext(deps(engine)));
+    const handling = handleOcr(input, stageContext(deps(engine)));
 
     // Assess
     await expect(handling).rejects.toThrow(UnsupportedContentError);
-    await expect(handleOcr(input as OcrInput, stageContext(deps(engine)))).rejects.toThrow(message);
+    await expect(handleOcr(input, stageContext(deps(engine)))).rejects.toThrow(message);
   });
 
-  it('leaves other engine failures to be retried', async () => {
+  it('leaves engine failures to be retried', async () => {
     const handling = handleOcr(inline, stageContext(deps(fakeEngine('', new Error('worker exited')))));
     await expect(handling).rejects.toThrow(RetryableError);
     await expect(handleOcr(inline, stageContext(deps(fakeEngine('', new Error('worker exited')))))).rejects.toThrow('OCR failed: worker exited');
@@ -101,8 +133,8 @@ describe('handleOcr', () => {
     const small = { ...deps(engine), config: { ...config, images: { ...config.images, maxPixels: 31 } } };
 
     // Act / Assess
-    await expect(handleOcr(inline, stageContext(small))).rejects.toThrow('image too large: 8×4 = 32 pixels; expected at most 31');
-    expect(engine.calls).toEqual([]);
+    await expect(handleOcr(inline, stageContext(small))).rejects.toThrow('image too large: the PNG is 8×4 = 32 pixels; expected at most 31');
+    expect(engine.images).toEqual([]);
   });
 });
 

@@ -1,68 +1,70 @@
+import type { TensorItem } from '../../../functions/models/image-tensor';
 import type { OnnxPrediction } from '../../../functions/models/onnx-model';
-import { encodePng, type RgbaImage } from '../../../functions/models/png';
 import { UnsupportedContentError } from '../../../toolkit/core/runtime/errors';
-import { defaultOnnxModelConfig, parseOnnxStageConfig, type OnnxStageConfig } from '../../../functions/stages/onnx/config';
+import { defaultOnnxModelConfig, parseOnnxStageConfig } from '../../../functions/stages/onnx/config';
 import { handleOnnx, type OnnxDeps } from '../../../functions/stages/onnx/handler';
 import { onnxOutputSchema } from '../../../functions/stages/onnx/schema';
+import { fixtureImage, reencoded } from '../../support/images';
 import { fakeGcsClient } from './fake-gcs-client';
 import { stageContext } from './context';
 
-const png = encodePng({ width: 6, height: 3, data: new Uint8Array(18).fill(0), channels: 1 });
-/** A JPEG's first and last bytes with a frame header; enough for the format check, never decoded here. */
-const jpeg = Buffer.from('ffd8ffe000040000ffc0000b0800030006010111000102ffd9', 'hex');
 const prediction: OnnxPrediction = { label: '180', score: 0.97, scores: { '0': 0.03, '180': 0.97 } };
 
-function deps(undecodable: OnnxStageConfig['undecodable'] = 'skip'): OnnxDeps & { images: RgbaImage[] } {
-  const images: RgbaImage[] = [];
-  const config = { ...parseOnnxStageConfig({}), undecodable };
+function deps(env: NodeJS.ProcessEnv = {}): OnnxDeps & { items: TensorItem[] } {
+  const items: TensorItem[] = [];
   return {
-    images,
-    classify: async (image) => {
-      images.push(image);
+    items,
+    classify: async (item) => {
+      items.push(item);
       return prediction;
     },
     gcs: fakeGcsClient(),
-    config,
+    config: parseOnnxStageConfig(env),
   };
 }
 
+const inline = (bytes: Buffer): { image: { data: string } } => ({ image: { data: bytes.toString('base64') } });
+
 describe('handleOnnx', () => {
-  it('classifies a PNG, passes the request on with the finding and sets onnxLabel', async () => {
+  it.each(['png', 'jpeg', 'webp', 'gif', 'tiff'] as const)('classifies a %s image, passes the request on with the finding and sets onnxLabel', async (format) => {
     // Prepare
     const d = deps();
-    const input = { image: { data: png.toString('base64') }, id: 'i-1' };
+    const input = { ...inline(await reencoded(fixtureImage('ticket.png'), format)), id: 'i-1' };
 
     // Act
     const output = await handleOnnx(input, stageContext(d));
 
-    // Assess
-    expect(d.images.map((i) => [i.width, i.height])).toEqual([[6, 3]]);
+    // Assess: one 3×48×192 tensor item reached the model.
+    expect(d.items.map((item) => item.length)).toEqual([3 * 48 * 192]);
     expect(output.data).toEqual({ ...input, onnx: { model: 'ppocr-direction-cls', ...prediction } });
     expect(output.attributes).toEqual({ ['onnxLabel']: '180' });
     expect(onnxOutputSchema.safeParse(output.data).success).toBe(true);
   });
 
-  it('passes a JPEG on without a prediction by default', async () => {
+  it.each([
+    ['what is not an image at all', Buffer.from('{"text": "oops"}'), /not a supported image: the bytes start with .*\{.*text/],
+    ['a PDF', Buffer.from('%PDF-1.7\n1 0 obj\n<< >>\nendobj\n'), /not a supported image: found a PDF document/],
+    ['a truncated JPEG', fixtureImage('ticket.jpg').subarray(0, 4000), /truncated or corrupt JPEG/],
+  ])('dead-letters %s with the format found', async (_name, bytes, message) => {
     // Prepare
-    const d = deps('skip');
+    const d = deps();
 
     // Act
-    const output = await handleOnnx({ image: { data: jpeg.toString('base64') } }, stageContext(d));
+    const handling = handleOnnx(inline(bytes), stageContext(d));
 
     // Assess
-    expect(d.images).toEqual([]);
-    expect(output.data.onnx).toEqual({ model: 'ppocr-direction-cls', skipped: 'the onnx stage decodes PNG only; this image is JPEG' });
-    expect(output.attributes).toBeUndefined();
+    await expect(handling).rejects.toThrow(UnsupportedContentError);
+    await expect(handleOnnx(inline(bytes), stageContext(d))).rejects.toThrow(message);
+    expect(d.items).toEqual([]);
   });
 
-  it('dead-letters a JPEG when configured to reject what it cannot decode', async () => {
-    await expect(handleOnnx({ image: { data: jpeg.toString('base64') } }, stageContext(deps('reject')))).rejects.toThrow(
-      new UnsupportedContentError('the onnx stage decodes PNG only; this image is JPEG'),
-    );
-  });
+  it('refuses an image over the pixel limit from its header', async () => {
+    // Prepare: the ticket is 800×210 = 168,000 pixels.
+    const d = deps({ IMAGE_MAX_PIXELS: '160000' });
 
-  it('dead-letters what is not an image at all', async () => {
-    await expect(handleOnnx({ image: { data: Buffer.from('{"text": "oops"}').toString('base64') } }, stageContext(deps()))).rejects.toThrow(/not a supported image/);
+    // Act / Assess
+    await expect(handleOnnx(inline(fixtureImage('ticket.jpg')), stageContext(d))).rejects.toThrow('image too large: the JPEG is 800×210 = 168000 pixels; expected at most 160000');
+    expect(d.items).toEqual([]);
   });
 });
 
@@ -75,10 +77,7 @@ describe('parseOnnxStageConfig', () => {
     expect(config.model.name).toBe('ppocr-direction-cls');
     expect(config.model.uri).toMatch(/@gutenye\/ocr-models\/assets\/ch_ppocr_mobile_v2\.0_cls_infer\.onnx$/);
     expect(config.model.input).toEqual({ name: 'x', dims: [3, 48, 192], layout: 'NCHW', dtype: 'float32' });
-    // Without the definition's batching, one image per model call.
-    expect(config.batching).toEqual({ maxBatchSize: 1, maxWaitMillis: 0 });
-    expect(parseOnnxStageConfig({}, { maxBatchSize: 16, maxWaitMillis: 5 }).batching).toEqual({ maxBatchSize: 16, maxWaitMillis: 5 });
-    expect(config.undecodable).toBe('skip');
+    expect(config.batching).toEqual({ maxBatchSize: 16, maxWaitMillis: 5 });
   });
 
   it('replaces only the URI with ONNX_MODEL_URI', () => {
@@ -94,19 +93,17 @@ describe('parseOnnxStageConfig', () => {
     const custom = { ...defaultOnnxModelConfig(), name: 'mnist', input: { name: 'img', dims: [1, 28, 28] }, output: { name: 'probs', activation: 'softmax', labels: ['0', '1'] } };
 
     // Act
-    const config = parseOnnxStageConfig({ ONNX_MODEL_CONFIG: JSON.stringify(custom), ONNX_MAX_BATCH_SIZE: '64', ONNX_UNDECODABLE: 'reject' });
+    const config = parseOnnxStageConfig({ ONNX_MODEL_CONFIG: JSON.stringify(custom), ONNX_MAX_BATCH_SIZE: '64' });
 
     // Assess
     expect(config.model.name).toBe('mnist');
     expect(config.model.input.dims).toEqual([1, 28, 28]);
     expect(config.batching.maxBatchSize).toBe(64);
-    expect(config.undecodable).toBe('reject');
   });
 
   it.each([
     [{ ONNX_MODEL_CONFIG: '{not json' }, /ONNX_MODEL_CONFIG is not JSON/],
     [{ ONNX_MODEL_CONFIG: '{"name": "x"}' }, /invalid onnx model configuration: .*uri/],
-    [{ ONNX_UNDECODABLE: 'ignore' }, /ONNX_UNDECODABLE must be "skip" or "reject"/],
     [{ ONNX_MAX_WAIT_MS: '-1' }, /ONNX_MAX_WAIT_MS/],
   ])('fails fast on %j', (env, message) => {
     expect(() => parseOnnxStageConfig(env)).toThrow(message);
