@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -23,15 +24,13 @@ function sources(dir: string): string[] {
   return out.sort();
 }
 
-// Static imports, re-exports, dynamic imports and requires with a literal specifier.
-const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
 
 /** The repository files a file imports (relative specifiers only), resolved like TypeScript resolves them. */
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
   const found: string[] = [];
-  for (const match of text.matchAll(SPECIFIER)) {
-    const specifier = match[1] as string;
+  // TypeScript's own scanner: static imports, re-exports, `import()` and `require()`, not text in strings.
+  for (const { fileName: specifier } of ts.preProcessFile(text, true, true).importedFiles) {
     if (!specifier.startsWith('.')) continue;
     const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
     const resolved = [`${base}.ts`, `${base}/index.ts`, base].find((candidate) => fs.existsSync(path.join(ROOT, candidate)) && fs.statSync(path.join(ROOT, candidate)).isFile());

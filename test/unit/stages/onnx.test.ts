@@ -77,7 +77,9 @@ describe('parseOnnxStageConfig', () => {
     expect(config.model.name).toBe('ppocr-direction-cls');
     expect(config.model.uri).toMatch(/@gutenye\/ocr-models\/assets\/ch_ppocr_mobile_v2\.0_cls_infer\.onnx$/);
     expect(config.model.input).toEqual({ name: 'x', dims: [3, 48, 192], layout: 'NCHW', dtype: 'float32' });
-    expect(config.batching).toEqual({ maxBatchSize: 16, maxWaitMillis: 5 });
+    // Without the definition's batching, one image per model call.
+    expect(config.batching).toEqual({ maxBatchSize: 1, maxWaitMillis: 0 });
+    expect(parseOnnxStageConfig({}, { maxBatchSize: 16, maxWaitMillis: 5 }).batching).toEqual({ maxBatchSize: 16, maxWaitMillis: 5 });
   });
 
   it('replaces only the URI with ONNX_MODEL_URI', () => {
