@@ -1,0 +1,151 @@
+/**
+ * Filtered subscriptions made by local provisioning hold for every client: the official client library, the
+ * emulator's REST API and gcloud pull only the messages that match, with data, attributes and ordering key as
+ * published. The emulator on its own ignores filters (README, emulator gaps).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { PubSub } from '@google-cloud/pubsub';
+import { pipeline } from '../../../functions/definition';
+import { ATTR } from '../../../toolkit/core/pipeline/attributes';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import type { PipelineDefinition } from '../../../toolkit/core/pipeline/types';
+import { startFilterRouter, type FilterRouter } from '../../../toolkit/local/filter-router';
+import { filteredRoutes } from '../../../toolkit/local/filtered-subscriptions';
+import { provisionTopology } from '../../../toolkit/local/provision';
+import { collect } from '../../support/collect';
+import { emulatorClient, emulatorHost, uniqueProject } from '../../support/emulator';
+
+jest.setTimeout(120_000);
+
+/** The default pipeline, with the bugs subscription ordered, so the ordering key's passage is checked too. */
+const definition: PipelineDefinition = {
+  ...pipeline,
+  subscriptions: { ...pipeline.subscriptions, bugs: { ...pipeline.subscriptions.bugs, enableMessageOrdering: true } },
+};
+const topology = compileTopology(definition, { project: uniqueProject('router'), prefix: '' });
+const resultsTopic = topology.topics['results']!.name;
+const bugs = topology.subscriptions['bugs']!;
+
+/** One batch of results: a bug report, praise and a French result; only the first matches `attributes.topic = "bug"`. */
+function batch(tag: string) {
+  return [
+    { data: Buffer.from(JSON.stringify({ text: `the app crashes ${tag}` })), attributes: { [ATTR.topic]: 'bug', [ATTR.lang]: 'en', [ATTR.correlationId]: `bug-${tag}` }, orderingKey: `customer-${tag}` },
+    { data: Buffer.from(JSON.stringify({ text: `great work ${tag}` })), attributes: { [ATTR.topic]: 'praise', [ATTR.lang]: 'en', [ATTR.correlationId]: `praise-${tag}` } },
+    { data: Buffer.from(JSON.stringify({ text: `merci ${tag}` })), attributes: { [ATTR.lang]: 'fr', [ATTR.correlationId]: `fr-${tag}` } },
+  ];
+}
+
+interface RestMessage {
+  readonly ackId: string;
+  readonly message: { readonly data?: string; readonly attributes?: Record<string, string>; readonly orderingKey?: string };
+}
+
+/** Pulls over the emulator's REST API until `count` messages came, then for `settleMillis` more; acknowledges them. */
+async function restPull(project: string, subscription: string, count: number, settleMillis: number): Promise<RestMessage[]> {
+  const base = `http://${emulatorHost()}/v1/projects/${project}/subscriptions/${subscription}`;
+  const received: RestMessage[] = [];
+  const deadline = Date.now() + 30_000;
+  let settleUntil: number | undefined;
+  while (Date.now() < (settleUntil ?? deadline)) {
+    const response = await fetch(`${base}:pull`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ maxMessages: 10, returnImmediately: true }) });
+    if (!response.ok) throw new Error(`REST pull of ${subscription} answered ${response.status}: ${await response.text()}`);
+    const body = (await response.json()) as { receivedMessages?: RestMessage[] };
+    const messages = body.receivedMessages ?? [];
+    received.push(...messages);
+    if (messages.length > 0) {
+      await fetch(`${base}:acknowledge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ackIds: messages.map((m) => m.ackId) }) });
+    }
+    if (settleUntil === undefined && received.length >= count) settleUntil = Date.now() + settleMillis;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return received;
+}
+
+describe('local filtered subscriptions', () => {
+  let pubsub: PubSub;
+  let router: FilterRouter;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    pubsub = emulatorClient(topology.project);
+    await provisionTopology(pubsub, topology, () => 'http://127.0.0.1:9');
+    router = startFilterRouter({ emulatorHost: emulatorHost(), topology, echo: (line) => lines.push(line) });
+  });
+
+  afterAll(async () => {
+    await router?.stop();
+    await pubsub?.close();
+  });
+
+  const publish = async (tag: string): Promise<void> => {
+    const topic = pubsub.topic(resultsTopic, { messageOrdering: true });
+    await Promise.all(batch(tag).map((message) => topic.publishMessage(message)));
+  };
+
+  it('routes every filtered results subscription, and no stage subscription', () => {
+    const routed = filteredRoutes(topology).map((route) => route.subscription.key);
+    expect(routed.sort()).toEqual(['bugs', 'fromImages', 'negative', 'nonEnglish']);
+  });
+
+  it('delivers only matching messages to the official client, with data, attributes and ordering key intact', async () => {
+    // Prepare / Act
+    const receiving = collect(pubsub, bugs.name, { until: (received) => received.length >= 1, timeoutMillis: 30_000, settleMillis: 2_000 });
+    await publish('client');
+    const received = await receiving;
+    // Assess
+    const expected = batch('client')[0]!;
+    expect(received.map((m) => m.attributes)).toEqual([expected.attributes]);
+    expect(received[0]?.data.toString()).toBe(expected.data.toString());
+    expect(router.counts[bugs.name]).toMatchObject({ routed: 1, dropped: 2, failed: 0 });
+  });
+
+  it('delivers only matching messages over the REST API', async () => {
+    await publish('rest');
+    const received = await restPull(topology.project, bugs.name, 1, 2_000);
+    const expected = batch('rest')[0]!;
+    expect(received.map((m) => m.message.attributes)).toEqual([expected.attributes]);
+    expect(Buffer.from(received[0]?.message.data ?? '', 'base64').toString()).toBe(expected.data.toString());
+    expect(received[0]?.message.orderingKey).toBe(expected.orderingKey);
+  });
+
+  it('delivers only matching messages to gcloud pubsub subscriptions pull', async () => {
+    // Prepare: gcloud against the emulator, with a configuration of its own and a placeholder token (the
+    // emulator checks no credentials).
+    const config = mkdtempSync(join(tmpdir(), 'gcloud-'));
+    const tokenFile = join(config, 'token');
+    writeFileSync(tokenFile, 'emulator');
+    const env = {
+      ...process.env,
+      CLOUDSDK_CONFIG: config,
+      CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: tokenFile,
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `http://${emulatorHost()}/`,
+      CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+    };
+    const before = { ...router.counts[bugs.name]! };
+    await publish('gcloud');
+    for (let waited = 0; router.counts[bugs.name]!.routed + router.counts[bugs.name]!.dropped < before.routed + before.dropped + 3 && waited < 30_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    try {
+      // Act: one pull, once all three are routed (a pull of an empty subscription waits for messages). Without
+      // the router it would return all three.
+      const { stdout } = await promisify(execFile)('gcloud', ['pubsub', 'subscriptions', 'pull', bugs.name, `--project=${topology.project}`, '--auto-ack', '--limit=10', '--format=json'], { env, timeout: 60_000 });
+      const pulled = JSON.parse(stdout || '[]') as { message: { attributes: Record<string, string> } }[];
+      // Assess
+      expect(pulled.map((m) => m.message.attributes)).toEqual([batch('gcloud')[0]!.attributes]);
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the praise and French results off the bugs subscription but on the unfiltered one', async () => {
+    const all = topology.subscriptions[topology.resultsSubscription!]!.name;
+    const received = await collect(pubsub, all, { until: (r) => r.length >= 9, timeoutMillis: 30_000, settleMillis: 1_000 });
+    expect(received).toHaveLength(9);
+    expect(lines.filter((line) => line.includes('failed'))).toEqual([]);
+  });
+});
