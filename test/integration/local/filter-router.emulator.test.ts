@@ -31,7 +31,7 @@ const resultsTopic = topology.topics['results']!.name;
 const bugs = topology.subscriptions['bugs']!;
 
 /** One batch of results: a bug report, praise and a French result; only the first matches `attributes.topic = "bug"`. */
-function batch(tag: string) {
+function batch(tag: string): { data: Buffer; attributes: Record<string, string>; orderingKey?: string }[] {
   return [
     { data: Buffer.from(JSON.stringify({ text: `the app crashes ${tag}` })), attributes: { [ATTR.topic]: 'bug', [ATTR.lang]: 'en', [ATTR.correlationId]: `bug-${tag}` }, orderingKey: `customer-${tag}` },
     { data: Buffer.from(JSON.stringify({ text: `great work ${tag}` })), attributes: { [ATTR.topic]: 'praise', [ATTR.lang]: 'en', [ATTR.correlationId]: `praise-${tag}` } },

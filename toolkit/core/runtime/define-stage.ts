@@ -5,7 +5,8 @@ import { createIdempotencyStore, leaseMillisFromTopology, parseIdempotencyConfig
 import { compileTopology } from '../pipeline/compile';
 import { pipeline } from '../../../functions/definition';
 import { parseRuntimeEnv } from './environment';
-import { parseFaults, withFaults } from './faults';
+import { parseFaults, withFaults, withStoreFaults } from './faults';
+import { noIdempotency } from './hooks';
 import { lazy } from './lazy';
 import { createLogger } from './logger';
 import { createPubSubPublisher } from './publisher';
@@ -41,7 +42,11 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv): StageRuntime {
  */
 export function defineStage<In, Out, Deps>(definition: StageDefinition<In, Out, Deps>): StageHandler {
   // PIPELINE_FAULTS injects failures for resilience tests; unset in every real deployment.
-  const handler = lazy(async () => createStageHandler(withFaults(definition, parseFaults(process.env['PIPELINE_FAULTS'])), runtimeFromEnv(process.env)));
+  const handler = lazy(async () => {
+    const faults = parseFaults(process.env['PIPELINE_FAULTS']);
+    const runtime = runtimeFromEnv(process.env);
+    return createStageHandler(withFaults(definition, faults), { ...runtime, idempotency: withStoreFaults(runtime.idempotency ?? noIdempotency, definition.stage, faults) });
+  });
   const http = async (req: Request, res: Response): Promise<void> => (await handler())(req, res);
   return Object.assign(http, { warmUp: async () => (await handler()).warmUp() });
 }

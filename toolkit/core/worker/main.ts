@@ -10,7 +10,8 @@ import { compileTopology } from '../pipeline/compile';
 import { pipeline } from '../../../functions/definition';
 import { runtimeFromEnv } from '../runtime/define-stage';
 import { parseRuntimeEnv } from '../runtime/environment';
-import { parseFaults, withFaults } from '../runtime/faults';
+import { parseFaults, withFaults, withStoreFaults } from '../runtime/faults';
+import { noIdempotency } from '../runtime/hooks';
 import type { AnyStageDefinition } from '../runtime/stage-definition';
 import { STAGES } from '../../../functions/stages';
 import { parseWorkerConfig, WORKER_FLAG_OPTIONS, WORKER_FLAGS_USAGE } from './config';
@@ -76,7 +77,7 @@ export async function runWorker(argv: readonly string[], env: NodeJS.ProcessEnv,
   // The runtime a push function would get (publisher, logger, stores), with the topology that feeds this stage
   // by pull: the processor then records the pull subscription on dead letters.
   const base = runtimeFromEnv(env);
-  const runtime = { ...base, topology: compileTopology(pipeline, { project: runtimeEnv.GOOGLE_CLOUD_PROJECT, prefix: runtimeEnv.PIPELINE_PREFIX, delivery: { [stageKey]: 'pull' } }) };
+  const runtime = { ...base, idempotency: withStoreFaults(base.idempotency ?? noIdempotency, stageKey, faults), topology: compileTopology(pipeline, { project: runtimeEnv.GOOGLE_CLOUD_PROJECT, prefix: runtimeEnv.PIPELINE_PREFIX, delivery: { [stageKey]: 'pull' } }) };
   const subscriber = new PubSub({ projectId: runtimeEnv.GOOGLE_CLOUD_PROJECT });
   const closeClients = async (): Promise<void> => {
     await Promise.allSettled([runtime.publisher.close(), subscriber.close()]);
