@@ -93,9 +93,12 @@ describe('local filtered subscriptions', () => {
 
   it('delivers only matching messages to the official client, with data, attributes and ordering key intact', async () => {
     // Prepare / Act
-    const receiving = collect(pubsub, bugs.name, { until: (received) => received.length >= 1, timeoutMillis: 30_000, settleMillis: 2_000 });
+    let firstAt = 0;
+    const receiving = collect(pubsub, bugs.name, { until: (received) => (firstAt ||= Date.now()) > 0 && received.length >= 1, timeoutMillis: 30_000, settleMillis: 2_000 });
+    const publishedAt = Date.now();
     await publish('client');
     const received = await receiving;
+    process.stdout.write(`filter router: publish to the results topic → pulled from ${bugs.name}: ${firstAt - publishedAt} ms\n`);
     // Assess
     const expected = batch('client')[0]!;
     expect(received.map((m) => m.attributes)).toEqual([expected.attributes]);
