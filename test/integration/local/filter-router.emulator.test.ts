@@ -3,11 +3,6 @@
  * emulator's REST API and gcloud pull only the messages that match, with data, attributes and ordering key as
  * published. The emulator on its own ignores filters (README, emulator gaps).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { PubSub } from '@google-cloud/pubsub';
 import { pipeline } from '../../../functions/definition';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
@@ -18,6 +13,7 @@ import { filteredRoutes } from '../../../toolkit/local/filtered-subscriptions';
 import { provisionTopology } from '../../../toolkit/local/provision';
 import { collect } from '../../support/collect';
 import { emulatorClient, emulatorHost, uniqueProject } from '../../support/emulator';
+import { gcloudPull, restPull } from '../../support/pull-clients';
 
 jest.setTimeout(120_000);
 
@@ -37,32 +33,6 @@ function batch(tag: string): { data: Buffer; attributes: Record<string, string>;
     { data: Buffer.from(JSON.stringify({ text: `great work ${tag}` })), attributes: { [ATTR.topic]: 'praise', [ATTR.lang]: 'en', [ATTR.correlationId]: `praise-${tag}` } },
     { data: Buffer.from(JSON.stringify({ text: `merci ${tag}` })), attributes: { [ATTR.lang]: 'fr', [ATTR.correlationId]: `fr-${tag}` } },
   ];
-}
-
-interface RestMessage {
-  readonly ackId: string;
-  readonly message: { readonly data?: string; readonly attributes?: Record<string, string>; readonly orderingKey?: string };
-}
-
-/** Pulls over the emulator's REST API until `count` messages came, then for `settleMillis` more; acknowledges them. */
-async function restPull(project: string, subscription: string, count: number, settleMillis: number): Promise<RestMessage[]> {
-  const base = `http://${emulatorHost()}/v1/projects/${project}/subscriptions/${subscription}`;
-  const received: RestMessage[] = [];
-  const deadline = Date.now() + 30_000;
-  let settleUntil: number | undefined;
-  while (Date.now() < (settleUntil ?? deadline)) {
-    const response = await fetch(`${base}:pull`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ maxMessages: 10, returnImmediately: true }) });
-    if (!response.ok) throw new Error(`REST pull of ${subscription} answered ${response.status}: ${await response.text()}`);
-    const body = (await response.json()) as { receivedMessages?: RestMessage[] };
-    const messages = body.receivedMessages ?? [];
-    received.push(...messages);
-    if (messages.length > 0) {
-      await fetch(`${base}:acknowledge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ackIds: messages.map((m) => m.ackId) }) });
-    }
-    if (settleUntil === undefined && received.length >= count) settleUntil = Date.now() + settleMillis;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return received;
 }
 
 describe('local filtered subscriptions', () => {
@@ -108,7 +78,7 @@ describe('local filtered subscriptions', () => {
 
   it('delivers only matching messages over the REST API', async () => {
     await publish('rest');
-    const received = await restPull(topology.project, bugs.name, 1, 2_000);
+    const received = await restPull(emulatorHost(), topology.project, bugs.name, { count: 1, settleMillis: 2_000 });
     const expected = batch('rest')[0]!;
     expect(received.map((m) => m.message.attributes)).toEqual([expected.attributes]);
     expect(Buffer.from(received[0]?.message.data ?? '', 'base64').toString()).toBe(expected.data.toString());
@@ -116,33 +86,16 @@ describe('local filtered subscriptions', () => {
   });
 
   it('delivers only matching messages to gcloud pubsub subscriptions pull', async () => {
-    // Prepare: gcloud against the emulator, with a configuration of its own and a placeholder token (the
-    // emulator checks no credentials).
-    const config = mkdtempSync(join(tmpdir(), 'gcloud-'));
-    const tokenFile = join(config, 'token');
-    writeFileSync(tokenFile, 'emulator');
-    const env = {
-      ...process.env,
-      CLOUDSDK_CONFIG: config,
-      CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: tokenFile,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `http://${emulatorHost()}/`,
-      CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-    };
+    // Prepare: wait until the router has seen all three (gcloud pulls once).
     const before = { ...router.counts[bugs.name]! };
     await publish('gcloud');
     for (let waited = 0; router.counts[bugs.name]!.routed + router.counts[bugs.name]!.dropped < before.routed + before.dropped + 3 && waited < 30_000; waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    try {
-      // Act: one pull, once all three are routed (a pull of an empty subscription waits for messages). Without
-      // the router it would return all three.
-      const { stdout } = await promisify(execFile)('gcloud', ['pubsub', 'subscriptions', 'pull', bugs.name, `--project=${topology.project}`, '--auto-ack', '--limit=10', '--format=json'], { env, timeout: 60_000 });
-      const pulled = JSON.parse(stdout || '[]') as { message: { attributes: Record<string, string> } }[];
-      // Assess
-      expect(pulled.map((m) => m.message.attributes)).toEqual([batch('gcloud')[0]!.attributes]);
-    } finally {
-      rmSync(config, { recursive: true, force: true });
-    }
+    // Act: without the router this one pull would return all three.
+    const pulled = await gcloudPull(emulatorHost(), topology.project, bugs.name);
+    // Assess
+    expect(pulled.map((m) => m.message.attributes)).toEqual([batch('gcloud')[0]!.attributes]);
   });
 
   it('keeps the praise and French results off the bugs subscription but on the unfiltered one', async () => {
