@@ -19,6 +19,10 @@ describe('requestIdentity', () => {
   it('fixes the key at the first hop: the publisher key, else the messageId, never the data', () => {
     const given = receivedMessage({ attributes: { [ATTR.idempotencyKey]: 'order-1' } });
     expect(requestIdentity(given)).toEqual({ claimKey: 'key:order-1', requestKey: 'key:order-1' });
+    // A publisher key too long to carry in an attribute with its prefix travels hashed.
+    const long = requestIdentity(receivedMessage({ attributes: { [ATTR.idempotencyKey]: 'k'.repeat(1024) } }));
+    expect(long.requestKey).toMatch(/^key-sha256:[0-9a-f]{64}$/);
+    expect(long.claimKey).toBe(long.requestKey);
     const empty = (messageId: string) => receivedMessage({ messageId, data: Buffer.alloc(0) });
     expect(idempotencyKey(empty('1'))).toBe('message:1');
     expect(idempotencyKey(empty('1'))).toBe(idempotencyKey(empty('1')));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ATTR } from '../pipeline/attributes';
+import { PUBSUB_LIMITS } from '../pipeline/defaults';
 import type { ContentDeduplicationSettings } from '../pipeline/topology';
 import type { ReceivedMessage } from './received-message';
 
@@ -73,7 +74,11 @@ export function requestIdentity(message: ReceivedMessage, contentDeduplication?:
   const carried = message.attributes[ATTR.requestKey];
   if (carried) return { claimKey: `${carried}${generation}`, requestKey: carried };
   const given = message.attributes[ATTR.idempotencyKey];
-  if (given) return { claimKey: `key:${given}${generation}`, requestKey: `key:${given}` };
+  if (given) {
+    // Carried as an attribute value, so it must fit one: a publisher key near the 1024-byte limit travels hashed.
+    const requestKey = Buffer.byteLength(`key:${given}`) <= PUBSUB_LIMITS.attributeValueBytes ? `key:${given}` : `key-sha256:${createHash('sha256').update(given).digest('hex')}`;
+    return { claimKey: `${requestKey}${generation}`, requestKey };
+  }
   if (contentDeduplication) {
     const hash = `content:${contentHash(message)}`;
     return { claimKey: `${hash}${generation}`, requestKey: `${hash}@${message.messageId}`, windowMillis: contentDeduplication.windowSeconds * 1000 };
