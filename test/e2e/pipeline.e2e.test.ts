@@ -96,8 +96,8 @@ describe('the local pipeline, end to end', () => {
       timeoutMillis: 120_000,
       settleMillis: 3_000,
     });
-    // Each case is its own request (several bad inputs share a body): give each its own idempotency key, or the
-    // content-based deduplication would rightly treat equal bodies as one request.
+    // Each case is its own request (several bad inputs share a body); each publish is one anyway, and its own
+    // idempotency key keeps it one if the client library retries the publish.
     await Promise.all(
       cases.map((c) =>
         ingress.publishMessage({ data: c.data, attributes: { ...c.attributes, [ATTR.correlationId]: c.correlationId, [ATTR.idempotencyKey]: c.correlationId } }),

@@ -69,8 +69,8 @@ describe('the local pipeline in pull delivery, end to end', () => {
       timeoutMillis: 180_000,
       settleMillis: 3_000,
     });
-    // Each message its own idempotency key: identical bodies (the empty ones) are distinct requests here, which
-    // content-based deduplication would otherwise merge into one.
+    // Each message its own idempotency key: identical bodies (the empty ones) are distinct requests, as every
+    // publish is; the key keeps a publish the client library retries one request.
     await Promise.all(cases.map((c) => ingress.publishMessage({ data: c.data, attributes: { [ATTR.correlationId]: c.correlationId, [ATTR.idempotencyKey]: c.correlationId } })));
     const received = await collecting;
 

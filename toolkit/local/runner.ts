@@ -6,6 +6,7 @@ import type { IdempotencyStoreKind } from '../core/idempotency/config';
 import { startFirestoreEmulator } from './firestore-emulator';
 import { startFrontDoor, type FrontDoor } from './front-door';
 import { freePort } from './ports';
+import { startFilterRouter, type FilterRouter } from './filter-router';
 import { provisionTopology } from './provision';
 import { startPubSubEmulator, type EmulatorHandle } from './pubsub-emulator';
 import { startStageServer, type StageServer } from './stage-server';
@@ -93,9 +94,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const frontDoors = new Map<string, FrontDoor>();
   let emulator: EmulatorHandle | undefined;
   let firestore: EmulatorHandle | undefined;
+  let filterRouter: FilterRouter | undefined;
   const echoFor = (source: string) => (options.echo ? (line: string) => options.echo?.(source, line) : undefined);
   const stopAll = async (): Promise<void> => {
     await Promise.all([...servers, ...workers].map((server) => server.stop()));
+    await filterRouter?.stop();
     await Promise.all([emulator?.stop(), firestore?.stop(), ...[...frontDoors.values()].map((door) => door.close())]);
   };
   try {
@@ -156,6 +159,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     } finally {
       await pubsub.close();
     }
+    // Filtered subscriptions hold for every client: the router feeds each only what matches its filter.
+    filterRouter = startFilterRouter({ emulatorHost: emulatorHostPort, topology, echo: echoFor('filter-router') });
     if (delivery === 'pull') await settleAll(Object.values(topology.stages).map(startWorker));
     // SIGKILL, then forget it, so that stop() does not wait for it.
     const kill = async (victim: StageServer | WorkerProcess): Promise<void> => {

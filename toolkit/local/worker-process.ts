@@ -29,7 +29,7 @@ export interface WorkerProcessOptions {
   readonly echo?: (line: string) => void;
 }
 
-const WORKER_MAIN = join(__dirname, '..', 'worker', 'main.ts');
+const WORKER_MAIN = join(__dirname, '..', 'core', 'worker', 'main.ts');
 
 /**
  * Starts `npm run worker -- <stage>` as a child process in its own process group (one stage per process, as a

@@ -135,7 +135,8 @@ describe('aipipe dlq on the Pub/Sub emulator', () => {
     // Assess
     expect(JSON.parse(streams.stdout())).toMatchObject({ selected: 1, replayed: 1, failed: 0 });
     expect(replayed.data.toString()).toBe('{not json');
-    expect(replayed.attributes).toEqual({ [ATTR.correlationId]: 'cli-1', [ATTR.replayCount]: '1' });
+    // A dead letter without a request key gets one from its source message, the same for every replay of it.
+    expect(replayed.attributes).toEqual({ [ATTR.correlationId]: 'cli-1', [ATTR.replayCount]: '1', [ATTR.requestKey]: 'message:src-cli-1' });
     expect((await list()).deadLetters.map((d) => d['correlationId'])).toEqual(['cli-2']);
   });
 

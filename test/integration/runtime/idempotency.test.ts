@@ -129,14 +129,24 @@ describe('idempotent stage on the Pub/Sub and Firestore emulators', () => {
     return received.filter((m) => m.json<{ echoed: string }>().echoed === text);
   };
 
-  it('processes a message published twice once: one output', async () => {
-    // Act: the same content, published twice (two message ids), no idempotencyKey: the content hash dedups.
-    const ids = [await publish({ text: 'twice' }), await publish({ text: 'twice' })];
+  it('processes a request published twice with one idempotencyKey once: one output', async () => {
+    // Act: published twice (two message ids) with one idempotencyKey.
+    const ids = [await publish({ text: 'twice' }, { [ATTR.idempotencyKey]: 'twice-1' }), await publish({ text: 'twice' }, { [ATTR.idempotencyKey]: 'twice-1' })];
     const outputs = await outputsFor('twice');
     // Assess
     expect(new Set(ids).size).toBe(2);
     expect(outputs).toHaveLength(1);
+    expect(outputs[0]?.attributes[ATTR.requestKey]).toBe('key:twice-1');
     expect(calls.get('twice')).toBe(1);
+  });
+
+  it('processes the same content published twice without an idempotencyKey as two requests: two outputs', async () => {
+    // Act: two customers send the same text; nothing says they are one request.
+    const ids = [await publish({ text: 'same words' }), await publish({ text: 'same words' })];
+    const outputs = await outputsFor('same words', 4_000);
+    // Assess: each keyed on its own ingress messageId.
+    expect(outputs.map((m) => m.attributes[ATTR.requestKey]).sort()).toEqual(ids.map((id) => `message:${id}`).sort());
+    expect(calls.get('same words')).toBe(2);
   });
 
   it('processes the redelivery of a retryable failure, once', async () => {
@@ -174,8 +184,9 @@ describe('idempotent stage on the Pub/Sub and Firestore emulators', () => {
     // Act
     await publish({ text: 'reply-lost' });
     const outputs = await outputsFor('reply-lost');
-    // Assess: at least once (the next stage deduplicates the copy), and never zero.
+    // Assess: at least once (the next stage deduplicates the copy: both carry one request key), and never zero.
     expect(outputs).toHaveLength(2);
+    expect(new Set(outputs.map((m) => m.attributes[ATTR.requestKey])).size).toBe(1);
     expect(calls.get('reply-lost')).toBe(2);
   });
 
@@ -190,6 +201,7 @@ describe('idempotent stage on the Pub/Sub and Firestore emulators', () => {
     const mine = claims.filter((c) => c.key === 'key:crash-1');
     const acquired = mine.filter((c) => c.state === 'acquired');
     expect(outputs).toHaveLength(2);
+    expect(outputs.map((m) => m.attributes[ATTR.requestKey])).toEqual(['key:crash-1', 'key:crash-1']);
     expect(calls.get('crash')).toBe(2);
     expect(acquired).toHaveLength(2);
     expect(mine.some((c) => c.state === 'in-progress')).toBe(true);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { MemoryIdempotencyStore } from '../../../toolkit/core/idempotency/memory-store';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
 import { definition as pipeline } from '../../../functions/definition';
 import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
 import type { IdempotencyStore } from '../../../toolkit/core/runtime/hooks';
@@ -21,7 +22,7 @@ const NOW = new Date('2026-01-01T00:00:00.000Z');
 const input = z.object({ text: z.string(), mode: z.enum(['ok', 'retry', 'permanent']).default('ok') }).strict();
 type Input = z.infer<typeof input>;
 
-function harness(options: { store?: IdempotencyStore; handle?: (input: Input) => Promise<void> } = {}) {
+function harness(options: { store?: IdempotencyStore; handle?: (input: Input) => Promise<void>; topology?: CompiledTopology } = {}) {
   const publisher = new FakePublisher();
   const store = options.store ?? new MemoryIdempotencyStore({ windowMillis: 600_000, leaseMillis: () => 40_000 });
   const handled: string[] = [];
@@ -40,7 +41,7 @@ function harness(options: { store?: IdempotencyStore; handle?: (input: Input) =>
     },
   };
   const processor: StageProcessor = createStageProcessor(definition, {
-    topology,
+    topology: options.topology ?? topology,
     publisher,
     logger: createLogger({}, () => undefined),
     now: () => NOW,
@@ -52,16 +53,77 @@ function harness(options: { store?: IdempotencyStore; handle?: (input: Input) =>
 const message = (text: string, overrides: Parameters<typeof receivedMessage>[0] = {}) => receivedMessage({ data: Buffer.from(JSON.stringify({ text })), ...overrides });
 
 describe('stage processor with an idempotency store', () => {
-  it('acknowledges a re-published duplicate without processing or publishing it again', async () => {
+  it('acknowledges a redelivery (same messageId) without processing or publishing it again', async () => {
     // Prepare
     const { processor, publisher, handled } = harness();
-    // Act: the same content published twice gets two message ids.
+    // Act: Pub/Sub redelivers a message with its messageId.
     const first = await processor.process(message('bonjour', { messageId: '1' }));
-    const second = await processor.process(message('bonjour', { messageId: '2' }));
+    const redelivery = await processor.process(message('bonjour', { messageId: '1' }));
     // Assess
-    expect([first.outcome, second.outcome]).toEqual(['published', 'duplicate']);
+    expect([first.outcome, redelivery.outcome]).toEqual(['published', 'duplicate']);
     expect(handled).toEqual(['bonjour']);
     expect(publisher.published).toHaveLength(1);
+    expect(publisher.published[0]?.message.attributes[ATTR.requestKey]).toBe('message:1');
+  });
+
+  it('processes the same content published twice as two requests, each with a request key of its own', async () => {
+    const { processor, publisher, handled } = harness();
+    const outcomes = [
+      (await processor.process(message('Thanks!', { messageId: '1', attributes: { [ATTR.correlationId]: 'customer-a' } }))).outcome,
+      (await processor.process(message('Thanks!', { messageId: '2', attributes: { [ATTR.correlationId]: 'customer-b' } }))).outcome,
+      (await processor.process(receivedMessage({ data: Buffer.alloc(0), messageId: '3' }))).outcome,
+      (await processor.process(receivedMessage({ data: Buffer.alloc(0), messageId: '4' }))).outcome,
+    ];
+    expect(outcomes).toEqual(['published', 'published', 'dead-lettered', 'dead-lettered']);
+    expect(handled).toEqual(['Thanks!', 'Thanks!']);
+    expect(publisher.published.map((p) => p.message.attributes[ATTR.requestKey])).toEqual(['message:1', 'message:2', 'message:3', 'message:4']);
+  });
+
+  it('deduplicates a later hop on the carried request key, never on its own input', async () => {
+    // Prepare: two requests whose intermediate results coincide, and one request published again by a stage
+    // that crashed between its publish and its completion (same request key, new messageId).
+    const { processor, publisher, handled } = harness();
+    const hop = (messageId: string, requestKey: string) => message('Invoice 42', { messageId, attributes: { [ATTR.requestKey]: requestKey } });
+    // Act
+    const outcomes = [
+      (await processor.process(hop('10', 'message:png'))).outcome,
+      (await processor.process(hop('11', 'message:jpeg'))).outcome,
+      (await processor.process(hop('12', 'message:png'))).outcome,
+    ];
+    // Assess
+    expect(outcomes).toEqual(['published', 'published', 'duplicate']);
+    expect(handled).toEqual(['Invoice 42', 'Invoice 42']);
+    expect(publisher.published.map((p) => p.message.attributes[ATTR.requestKey])).toEqual(['message:png', 'message:jpeg']);
+  });
+
+  it('deduplicates equal requests on content only when the pipeline asks for it, within its window', async () => {
+    // Prepare
+    let clock = NOW.getTime();
+    const contentTopology = compileTopology({ ...pipeline, contentDeduplication: { windowSeconds: 60 } }, { project: 'test-project', prefix: 'dev' });
+    const store = new MemoryIdempotencyStore({ windowMillis: 600_000, leaseMillis: () => 40_000 });
+    const publisher = new FakePublisher();
+    const processor = createStageProcessor(
+      {
+        stage: 'language',
+        input,
+        expects: 'JSON {"text": string}',
+        output: z.object({ text: z.string() }),
+        loadDependencies: async () => ({}),
+        handle: async (m) => ({ data: { text: m.text } }),
+      },
+      { topology: contentTopology, publisher, logger: createLogger({}, () => undefined), now: () => new Date(clock), idempotency: store },
+    );
+    const publish = (messageId: string, correlationId: string) => processor.process(message('Thanks!', { messageId, attributes: { [ATTR.correlationId]: correlationId } }));
+    // Act
+    const outcomes = [(await publish('1', 'a')).outcome, (await publish('2', 'a')).outcome, (await publish('3', 'b')).outcome];
+    clock += 61_000;
+    outcomes.push((await publish('4', 'a')).outcome);
+    // Assess: equal content within 60 s is one request; another correlationId, or after the window, is not.
+    expect(outcomes).toEqual(['published', 'duplicate', 'published', 'published']);
+    const keys = publisher.published.map((p) => p.message.attributes[ATTR.requestKey] ?? '');
+    expect(keys[0]).toMatch(/^content:[0-9a-f]{64}@1$/);
+    expect(keys[2]).toMatch(/^content:[0-9a-f]{64}@4$/);
+    expect(keys[0]?.split('@')[0]).toBe(keys[2]?.split('@')[0]);
   });
 
   it('keys on the idempotencyKey attribute when the publisher gives one, not on the content', async () => {
@@ -105,6 +167,8 @@ describe('stage processor with an idempotency store', () => {
     const redelivery = await processor.process(message('hola'));
     // Assess
     expect(concurrent).toMatchObject({ outcome: 'retry', fields: { errorCode: 'IN_PROGRESS' } });
+    // When the holder's lease ends: a pull worker keeps the message until then.
+    expect(concurrent.retryNotBefore).toEqual(new Date(NOW.getTime() + 40_000));
     expect(firstDone.outcome).toBe('published');
     expect(redelivery.outcome).toBe('duplicate');
     expect(handled).toEqual(['hola']);
@@ -131,6 +195,8 @@ describe('stage processor with an idempotency store', () => {
     // Assess: at least once: published twice (the next stage deduplicates), then remembered.
     expect([first.outcome, redelivery.outcome, later.outcome]).toEqual(['retry', 'published', 'duplicate']);
     expect(publisher.published).toHaveLength(2);
+    // Both copies carry one request key, so the next stage deduplicates the second.
+    expect(new Set(publisher.published.map((p) => p.message.attributes[ATTR.requestKey]))).toEqual(new Set(['message:2001']));
   });
 
   it('dead-letters a permanent failure once: its redelivery is a duplicate', async () => {
@@ -139,6 +205,8 @@ describe('stage processor with an idempotency store', () => {
     const outcomes = [(await processor.process(receivedMessage({ data }))).outcome, (await processor.process(receivedMessage({ data }))).outcome];
     expect(outcomes).toEqual(['dead-lettered', 'duplicate']);
     expect(publisher.topicNames()).toEqual([topology.topics[topology.deadLetter]!.name]);
+    // The dead letter carries the request's identity, so its replays are deduplicated as one request.
+    expect(publisher.published[0]?.message.attributes[ATTR.requestKey]).toBe('message:2001');
     expect(publisher.published).toHaveLength(1);
   });
 

@@ -104,6 +104,7 @@ describe('createStageHandler', () => {
       expect(publisher.messagesFor(TOPIC.english)[0]?.attributes).toEqual({
         correlationId: 'order-17',
         idempotencyKey: 'idem-1',
+        requestKey: 'key:idem-1',
         traceparent: TRACEPARENT,
         contentType: 'text/plain',
         lang: 'en',

@@ -112,6 +112,51 @@ describe('startPullWorker', () => {
     expect(worker.counts.failed).toBe(1);
   });
 
+  it('keeps a message whose claim another delivery holds until that lease ends, then processes it again', async () => {
+    // Prepare: the first attempt finds a dead worker's claim, whose lease ends 30 s from "now".
+    const NOW = 1_000_000;
+    const answers: Processed[] = [
+      { outcome: 'retry', fields: { errorCode: 'IN_PROGRESS' }, retryNotBefore: new Date(NOW + 30_000) },
+      { outcome: 'published', fields: {} },
+    ];
+    const waits: number[] = [];
+    const source = new FakePullSource();
+    const worker = startPullWorker(fakeProcessor(() => answers.shift()!), source, {
+      ...OPTIONS,
+      maxHoldMillis: 40_000,
+      wallClockMillis: () => NOW,
+      sleep: async (millis) => {
+        waits.push(millis);
+      },
+    });
+    // Act
+    const message = source.deliver(new FakePulledMessage('m-held', json({ text: 'hi' })));
+    await flush();
+    await flush();
+    // Assess: held (not nacked) until just past the lease, then processed and acked once.
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(30_000);
+    expect(waits[0]).toBeLessThan(31_000);
+    expect(message.settled).toBe('ack');
+    expect(message.settleCalls).toBe(1);
+    expect(worker.counts).toMatchObject({ held: 1, published: 1, retry: 0 });
+  });
+
+  it('nacks at once a retry whose holder\'s lease ends later than it may hold, or that names no lease', async () => {
+    const NOW = 1_000_000;
+    const source = new FakePullSource();
+    const answers: Processed[] = [
+      { outcome: 'retry', fields: { errorCode: 'IN_PROGRESS' }, retryNotBefore: new Date(NOW + 60_000) },
+      { outcome: 'retry', fields: { errorCode: 'UNEXPECTED' } },
+    ];
+    const worker = startPullWorker(fakeProcessor(() => answers.shift()!), source, { ...OPTIONS, maxHoldMillis: 40_000, wallClockMillis: () => NOW, sleep: () => Promise.reject(new Error('must not wait')) });
+    const first = source.deliver(new FakePulledMessage('m-a', json({ text: 'hi' })));
+    const second = source.deliver(new FakePulledMessage('m-b', json({ text: 'hi' })));
+    await flush();
+    expect([first.settled, second.settled]).toEqual(['nack', 'nack']);
+    expect(worker.counts).toMatchObject({ held: 0, retry: 2 });
+  });
+
   describe('with the real stage processor', () => {
     it('publishes the result, then acks', async () => {
       // Prepare

@@ -132,5 +132,9 @@ export function replayMessage(deadLetter: DeadLetter): OutgoingMessage {
     if (!NON_CARRIED_ATTRIBUTE_KEYS.includes(key)) attributes[key] = value;
   }
   attributes[ATTR.replayCount] = String(deadLetter.replayCount + 1);
+  // A message Pub/Sub dead-lettered at its first hop never got a request key: give it one that is the same for
+  // every replay of this dead letter, so a replay republished twice is still one request (a publisher key does
+  // that already).
+  if (!attributes[ATTR.requestKey] && !attributes[ATTR.idempotencyKey]) attributes[ATTR.requestKey] = `message:${deadLetter.sourceMessageId ?? deadLetter.messageId}`;
   return { data: deadLetter.data, attributes, ...(deadLetter.orderingKey ? { orderingKey: deadLetter.orderingKey } : {}) };
 }

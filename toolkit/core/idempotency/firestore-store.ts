@@ -89,12 +89,12 @@ export class FirestoreIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  async complete(stage: string, key: string, token: string, now: Date): Promise<void> {
+  async complete(stage: string, key: string, token: string, now: Date, windowMillis?: number): Promise<void> {
     const { writeTime } = decodeToken(token);
     const document = this.records.doc(recordDocumentId(stage, key));
     try {
       // Changed since our claim means taken over (our lease ran out): the new holder completes it, not us.
-      await document.update(toStored(completion(now, this.options)), { lastUpdateTime: writeTime }).catch(ignore(GrpcStatus.FAILED_PRECONDITION, GrpcStatus.NOT_FOUND));
+      await document.update(toStored(completion(now, this.options, windowMillis)), { lastUpdateTime: writeTime }).catch(ignore(GrpcStatus.FAILED_PRECONDITION, GrpcStatus.NOT_FOUND));
     } catch (cause) {
       throw new IdempotencyStoreError({ operation: 'complete', stage, key, cause });
     }

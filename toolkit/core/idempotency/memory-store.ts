@@ -24,12 +24,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return { state: 'acquired', token };
   }
 
-  async complete(stage: string, key: string, token: string, now: Date): Promise<void> {
+  async complete(stage: string, key: string, token: string, now: Date, windowMillis?: number): Promise<void> {
     const id = recordKey(stage, key);
     const record = this.records.get(id);
     // Another delivery took the claim over (or it was released): theirs to complete, not ours to overwrite.
     if (!record || record.token !== token || record.state !== 'in-progress') return;
-    this.records.set(id, { ...record, ...completion(now, this.timing) });
+    this.records.set(id, { ...record, ...completion(now, this.timing, windowMillis) });
   }
 
   async release(stage: string, key: string, token: string): Promise<void> {

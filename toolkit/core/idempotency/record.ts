@@ -11,7 +11,7 @@ export type RecordState = (typeof RECORD_STATES)[number];
 /** One message's deduplication record for one stage. */
 export interface IdempotencyRecord {
   readonly stage: string;
-  /** The message's idempotency key (`key:<attribute>` or `sha256:<content hash>`). */
+  /** The claimed key (`key:<idempotencyKey>`, `message:<ingress messageId>` or `content:<hash>`, see runtime/idempotency-key.ts). */
   readonly key: string;
   readonly state: RecordState;
   /** Random id of the delivery that holds (or completed) the claim. */
@@ -76,7 +76,10 @@ export function inProgressRecord(
   };
 }
 
-/** The fields `complete` changes: the record becomes a duplicate marker until the window ends. */
-export function completion(now: Date, timing: RecordTiming): Pick<IdempotencyRecord, 'state' | 'completedAt' | 'expiresAt'> {
-  return { state: 'completed', completedAt: now, expiresAt: new Date(now.getTime() + timing.windowMillis) };
+/**
+ * The fields `complete` changes: the record becomes a duplicate marker until the window ends (the store's, or
+ * `windowMillis` when the caller gives one: the content-deduplication window).
+ */
+export function completion(now: Date, timing: RecordTiming, windowMillis?: number): Pick<IdempotencyRecord, 'state' | 'completedAt' | 'expiresAt'> {
+  return { state: 'completed', completedAt: now, expiresAt: new Date(now.getTime() + (windowMillis ?? timing.windowMillis)) };
 }

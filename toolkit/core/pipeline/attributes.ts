@@ -8,8 +8,18 @@
 export const ATTR = {
   /** Kept through every stage; publisher-given, otherwise the ingress messageId. Appears on results and dead letters. */
   correlationId: 'correlationId',
-  /** Publisher-given deduplication key; otherwise a content hash is used. */
+  /**
+   * Publisher-given deduplication key: two publishes with the same key within the window are one request. When
+   * absent, each publish is a request of its own (or, with the pipeline's `contentDeduplication`, each distinct
+   * content); see `requestKey`.
+   */
   idempotencyKey: 'idempotencyKey',
+  /**
+   * The request's identity, fixed by the first stage that receives it (`key:<idempotencyKey>`,
+   * `message:<ingress messageId>` or `content:<hash>@<ingress messageId>`) and carried on every hop like
+   * `correlationId`. Every stage deduplicates on it plus its own name, never on its own input's bytes.
+   */
+  requestKey: 'requestKey',
   /** W3C trace context, carried so Cloud Logging and Cloud Trace can join the hops of one message. */
   traceparent: 'traceparent',
   /** Name of the stage that produced the message. */

@@ -292,6 +292,7 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
     problems.push(`deadLetterSubscription "${definition.deadLetterSubscription}": must be attached to the dead-letter topic "${definition.deadLetter}", not "${dls.topic}"`);
   }
 
+  if (definition.contentDeduplication) checkRange('contentDeduplication.windowSeconds', definition.contentDeduplication.windowSeconds, { min: 1, max: 86_400 });
   checkConsumers(definition, problems);
   checkCycles(definition, problems);
 
@@ -305,6 +306,7 @@ export function compileTopology(definition: PipelineDefinition, options: Compile
     deadLetter: definition.deadLetter,
     deadLetterSubscription: definition.deadLetterSubscription,
     ...(definition.resultsSubscription !== undefined ? { resultsSubscription: definition.resultsSubscription } : {}),
+    ...(definition.contentDeduplication ? { contentDeduplication: { windowSeconds: definition.contentDeduplication.windowSeconds } } : {}),
     topics,
     stages,
     subscriptions,

@@ -120,6 +120,12 @@ export interface CompiledStage {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** Content-based deduplication of requests at ingress (`PipelineDefinition.contentDeduplication`). */
+export interface ContentDeduplicationSettings {
+  /** How long a request's content is remembered: an equal request published within it is dropped as a duplicate. */
+  readonly windowSeconds: number;
+}
+
 /** Everything the infrastructure and the local runner need, with concrete names. */
 export interface CompiledTopology {
   readonly name: string;
@@ -134,6 +140,8 @@ export interface CompiledTopology {
   readonly deadLetterSubscription: string;
   /** Key of the pull subscription that receives every result, when the definition names one. */
   readonly resultsSubscription?: string;
+  /** Present when the definition turns content-based deduplication on. */
+  readonly contentDeduplication?: ContentDeduplicationSettings;
   readonly topics: Readonly<Record<string, CompiledTopic>>;
   readonly stages: Readonly<Record<string, CompiledStage>>;
   readonly subscriptions: Readonly<Record<string, CompiledSubscription>>;

@@ -135,6 +135,12 @@ export interface PipelineDefinition<
   readonly deadLetterSubscription: NoInfer<SubscriptionKey>;
   /** The pull subscription that receives every result: what the command line's `tail` shows by default. */
   readonly resultsSubscription?: NoInfer<SubscriptionKey>;
+  /**
+   * Content-based deduplication, as SQS FIFO queues offer it: off when absent, so every publish is a request of
+   * its own unless it carries an `idempotencyKey`. When on, two requests with equal data, ordering key and
+   * publisher attributes published within `windowSeconds` (1..86400) are one request (docs/idempotency.md).
+   */
+  readonly contentDeduplication?: { readonly windowSeconds: number };
   readonly topics: Readonly<Record<TopicKey, TopicSpec>>;
   readonly stages: Readonly<Record<StageKey, StageSpec<TopicKey>>>;
   readonly subscriptions: Readonly<Record<SubscriptionKey, PullSubscriptionSpec<TopicKey>>>;

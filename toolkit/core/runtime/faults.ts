@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { RetryableError } from './errors';
+import type { IdempotencyStore } from './hooks';
 import { describeZodError } from './push-body';
 import type { StageDefinition } from './stage-definition';
 
@@ -14,6 +18,18 @@ export const faultsSchema = z.record(
     .object({
       /** Share of deliveries (0..1) that fail with a retryable error. */
       retryableRate: z.number().min(0, 'retryableRate must be ≥ 0').max(1, 'retryableRate must be ≤ 1').default(0),
+      /**
+       * Kill the process (SIGKILL: no drain, no answer) after the stage has published the result of a message with
+       * one of these claim keys and before it records the message as completed: the worst moment to crash. Once per
+       * key: a marker file in `markerDir` remembers the crash across the restart.
+       */
+      crashAfterPublish: z
+        .object({
+          keys: z.array(z.string().min(1)).min(1, 'crashAfterPublish.keys must name at least one claim key, e.g. "key:<idempotencyKey>"'),
+          markerDir: z.string().min(1, 'crashAfterPublish.markerDir must be a directory path'),
+        })
+        .strict()
+        .optional(),
     })
     .strict(),
 );
@@ -48,6 +64,31 @@ export function withFaults<In, Out, Deps, Attr extends string>(
     handle: (input, context) => {
       if (random() < rate) throw new RetryableError(`injected fault in stage ${definition.stage} (PIPELINE_FAULTS retryableRate ${rate})`);
       return definition.handle(input, context);
+    },
+  };
+}
+
+/**
+ * The idempotency store with the stage's `crashAfterPublish` fault: completing one of the listed keys for the
+ * first time kills the process instead. The store itself when the stage has no such fault.
+ */
+export function withStoreFaults(store: IdempotencyStore, stage: string, faults: Faults | undefined, crash: () => void = () => process.kill(process.pid, 'SIGKILL')): IdempotencyStore {
+  const fault = faults?.[stage]?.crashAfterPublish;
+  if (!fault) return store;
+  return {
+    claim: (...args) => store.claim(...args),
+    release: (...args) => store.release(...args),
+    complete: async (...args) => {
+      const [, key] = args;
+      if (fault.keys.includes(key)) {
+        const marker = join(fault.markerDir, createHash('sha256').update(`${stage}\n${key}`).digest('hex'));
+        if (!existsSync(marker)) {
+          mkdirSync(fault.markerDir, { recursive: true });
+          writeFileSync(marker, `${stage} ${key}\n`);
+          crash();
+        }
+      }
+      return store.complete(...args);
     },
   };
 }

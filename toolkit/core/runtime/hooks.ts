@@ -9,7 +9,10 @@ export type ClaimResult =
   | { readonly state: 'acquired'; readonly token: string }
   /** Processed before, within the deduplication window: acknowledge without reprocessing or republishing. */
   | { readonly state: 'completed' }
-  /** Another delivery holds a live lease: answer retry, so Pub/Sub redelivers after it has finished. */
+  /**
+   * Another delivery holds a live lease: answer retry, so Pub/Sub redelivers after it has finished (or after the
+   * lease, at `leaseExpiresAt`, when that delivery died).
+   */
   | { readonly state: 'in-progress'; readonly leaseExpiresAt?: Date };
 
 /**
@@ -21,8 +24,9 @@ export interface IdempotencyStore {
   /**
    * Marks the message done; later deliveries of it are duplicates until the window expires. Does nothing when
    * `token` no longer holds the claim (the lease ran out and another delivery took it over): that one completes it.
+   * `windowMillis` overrides the store's window for this record (the content-deduplication window at ingress).
    */
-  complete(stage: string, key: string, token: string, now: Date): Promise<void>;
+  complete(stage: string, key: string, token: string, now: Date, windowMillis?: number): Promise<void>;
   /** Gives the claim up after a retryable failure, so the redelivery can take it at once; as `complete`, only with the holding token. */
   release(stage: string, key: string, token: string): Promise<void>;
 }

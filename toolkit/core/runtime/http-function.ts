@@ -5,7 +5,8 @@ import { createIdempotencyStore, leaseMillisFromTopology, parseIdempotencyConfig
 import { compileTopology } from '../pipeline/compile';
 import type { PipelineDefinition } from '../pipeline/types';
 import { parseRuntimeEnv } from './environment';
-import { parseFaults, withFaults } from './faults';
+import { parseFaults, withFaults, withStoreFaults } from './faults';
+import { noIdempotency } from './hooks';
 import { lazy } from './lazy';
 import { createLogger } from './logger';
 import { createPubSubPublisher } from './publisher';
@@ -47,7 +48,12 @@ export function httpFunction<In, Out, Deps, Attr extends string>(
   env: NodeJS.ProcessEnv = process.env,
 ): StageHandler {
   // PIPELINE_FAULTS injects failures for resilience tests; unset in every real deployment.
-  const handler = lazy(async () => createStageHandler(withFaults(load(), parseFaults(env['PIPELINE_FAULTS'])), runtimeFromEnv(definition, env)));
+  const handler = lazy(async () => {
+    const faults = parseFaults(env['PIPELINE_FAULTS']);
+    const stage = load();
+    const runtime = runtimeFromEnv(definition, env);
+    return createStageHandler(withFaults(stage, faults), { ...runtime, idempotency: withStoreFaults(runtime.idempotency ?? noIdempotency, stage.stage, faults) });
+  });
   const http = async (req: Request, res: Response): Promise<void> => (await handler())(req, res);
   return Object.assign(http, { warmUp: async () => (await handler()).warmUp() });
 }

@@ -6,7 +6,7 @@ import { buildDeadLetter } from './dead-letter';
 import { decodePayload } from './decode';
 import { InvalidOutputError, NoRouteError, PublishError, RetryableError, UnsupportedContentError, type PipelineError } from './errors';
 import { noIdempotency, noPayloadStore, type IdempotencyStore, type PayloadStore } from './hooks';
-import { idempotencyKey } from './idempotency-key';
+import { requestIdentity } from './idempotency-key';
 import { lazy } from './lazy';
 import { assertWithinLimits, limitProblems, type OutgoingMessage } from './limits';
 import type { Logger } from './logger';
@@ -34,6 +34,11 @@ export interface StageRuntime {
 export interface Processed {
   readonly outcome: Outcome;
   readonly fields: Record<string, unknown>;
+  /**
+   * On a retry because another delivery holds the claim: when its lease ends. A pull worker keeps the message
+   * until then instead of nacking it at once (a push answer cannot wait that long).
+   */
+  readonly retryNotBefore?: Date;
 }
 
 /** A stage's processing, independent of how messages arrive (push over HTTP, or a streaming-pull worker). */
@@ -99,12 +104,19 @@ export function createStageProcessor<In, Out, Deps, Attr extends string>(definit
     // Resolve a claim check first, so that deduplication and the handler see the real payload.
     const reference = delivered.attributes[ATTR.claimCheck];
     const message: ReceivedMessage = reference ? { ...delivered, data: await payloads.get(reference) } : delivered;
-    const key = idempotencyKey(message);
+    // The request's identity, fixed at its first hop and carried since; never a hash of this hop's input.
+    const identity = requestIdentity(message, topology.contentDeduplication);
+    const key = identity.claimKey;
     const claim = await idempotency.claim(stage.key, key, now());
     if (claim.state === 'completed') return { outcome: 'duplicate', fields: { correlationId, idempotencyKey: key } };
     if (claim.state === 'in-progress') {
-      return { outcome: 'retry', fields: { correlationId, idempotencyKey: key, errorCode: 'IN_PROGRESS', error: 'another delivery of this message is being processed' } };
+      return {
+        outcome: 'retry',
+        fields: { correlationId, idempotencyKey: key, errorCode: 'IN_PROGRESS', error: 'another delivery of this message is being processed' },
+        ...(claim.leaseExpiresAt ? { retryNotBefore: claim.leaseExpiresAt } : {}),
+      };
     }
+    const held = { key, token: claim.token, requestKey: identity.requestKey, windowMillis: identity.windowMillis };
     try {
       const contentProblem = definition.contentProblem?.(message.attributes);
       if (contentProblem) throw new UnsupportedContentError(contentProblem);
@@ -119,6 +131,7 @@ export function createStageProcessor<In, Out, Deps, Attr extends string>(definit
         ...carriedAttributes(message.attributes, message.messageId),
         ...definedAttributes(result.attributes),
         [ATTR.stage]: stage.key,
+        [ATTR.requestKey]: identity.requestKey,
       };
       delete attributes[ATTR.claimCheck];
       const route = routes.find((r) => r.matches(attributes));
@@ -127,10 +140,10 @@ export function createStageProcessor<In, Out, Deps, Attr extends string>(definit
       // The limits apply to what is actually published: with a claim check, the reference, not the payload.
       assertWithinLimits(outgoing.data.length > payloads.thresholdBytes ? { ...outgoing, data: Buffer.alloc(0) } : outgoing, `result of stage ${stage.key}`);
       const outputMessageId = await publishResult(route.topicName, outgoing, correlationId, message.messageId);
-      await idempotency.complete(stage.key, key, claim.token, now());
+      await idempotency.complete(stage.key, key, claim.token, now(), identity.windowMillis);
       return { outcome: 'published', fields: { correlationId, outputTopic: route.topicName, outputMessageId } };
     } catch (caught) {
-      return settleFailure(message, correlationId, caught, { key, token: claim.token });
+      return settleFailure(message, correlationId, caught, held);
     }
   };
 
@@ -139,17 +152,19 @@ export function createStageProcessor<In, Out, Deps, Attr extends string>(definit
    * permanent one is dead-lettered and recorded as done. If the dead letter or the record cannot be written, the
    * delivery is retried rather than the message lost. Never throws.
    */
-  const settleFailure = async (message: ReceivedMessage, correlationId: string, caught: unknown, claim?: { key: string; token: string }): Promise<Processed> => {
+  const settleFailure = async (message: ReceivedMessage, correlationId: string, caught: unknown, claim?: HeldClaim): Promise<Processed> => {
     const error = classifyError(caught);
     if (!isPermanent(error)) return retry(correlationId, error, claim);
     let deadLetterMessageId: string;
     try {
-      deadLetterMessageId = await deadLetter(message, error);
+      // The dead letter carries the request's identity, so that its replays are deduplicated as one request.
+      const identified = claim ? { ...message, attributes: { ...message.attributes, [ATTR.requestKey]: claim.requestKey } } : message;
+      deadLetterMessageId = await deadLetter(identified, error);
     } catch (failure) {
       return retry(correlationId, classifyError(failure), claim);
     }
     try {
-      if (claim) await idempotency.complete(stage.key, claim.key, claim.token, now());
+      if (claim) await idempotency.complete(stage.key, claim.key, claim.token, now(), claim.windowMillis);
     } catch (failure) {
       // Dead-lettered but not recorded: keep the claim until its lease runs out rather than invite a copy now.
       return retry(correlationId, classifyError(failure));
@@ -158,7 +173,7 @@ export function createStageProcessor<In, Out, Deps, Attr extends string>(definit
   };
 
   /** Asks for redelivery, first giving up the claim (if there is one) so the redelivery can take it at once. */
-  const retry = async (correlationId: string, error: PipelineError, claim?: { key: string; token: string }): Promise<Processed> => {
+  const retry = async (correlationId: string, error: PipelineError, claim?: HeldClaim): Promise<Processed> => {
     if (claim) await idempotency.release(stage.key, claim.key, claim.token).catch(() => undefined);
     return { outcome: 'retry', fields: { correlationId, errorCode: error.code, error: error.message } };
   };
@@ -181,6 +196,14 @@ export function createStageProcessor<In, Out, Deps, Attr extends string>(definit
     await Promise.all([loadDependencies(), publisher.warmUp?.([...routes.map((route) => route.topicName), deadLetterTopic])]);
   };
   return { stage, logger, process, warmUp };
+}
+
+/** A claim this delivery holds, and what settling it needs. */
+interface HeldClaim {
+  readonly key: string;
+  readonly token: string;
+  readonly requestKey: string;
+  readonly windowMillis: number | undefined;
 }
 
 function definedAttributes(attributes: Partial<Record<string, string>> | undefined): Record<string, string> {

@@ -9,7 +9,8 @@ import { PubSub } from '@google-cloud/pubsub';
 import { loadPipeline, type Pipeline } from '../pipeline-app/create-pipeline';
 import { runtimeFromEnv } from '../runtime/http-function';
 import { parseRuntimeEnv } from '../runtime/environment';
-import { parseFaults, withFaults } from '../runtime/faults';
+import { parseFaults, withFaults, withStoreFaults } from '../runtime/faults';
+import { noIdempotency } from '../runtime/hooks';
 import { parseWorkerConfig, WORKER_FLAG_OPTIONS, WORKER_FLAGS_USAGE } from './config';
 import { WORKER_READY_MESSAGE } from './ready';
 import { startStageWorker } from './stage-worker';
@@ -80,7 +81,11 @@ export async function runWorker(pipeline: Pipeline, argv: readonly string[], env
   // The runtime a push function would get (publisher, logger, stores), with the topology that feeds this stage
   // by pull: the processor then records the pull subscription on dead letters.
   const base = runtimeFromEnv(pipeline.definition, env);
-  const runtime = { ...base, topology: pipeline.compile({ project: runtimeEnv.GOOGLE_CLOUD_PROJECT, prefix: runtimeEnv.PIPELINE_PREFIX, delivery: { [stageKey]: 'pull' } }) };
+  const runtime = {
+    ...base,
+    idempotency: withStoreFaults(base.idempotency ?? noIdempotency, stageKey, faults),
+    topology: pipeline.compile({ project: runtimeEnv.GOOGLE_CLOUD_PROJECT, prefix: runtimeEnv.PIPELINE_PREFIX, delivery: { [stageKey]: 'pull' } }),
+  };
   const subscriber = new PubSub({ projectId: runtimeEnv.GOOGLE_CLOUD_PROJECT });
   const closeClients = async (): Promise<void> => {
     await Promise.allSettled([runtime.publisher.close(), subscriber.close()]);

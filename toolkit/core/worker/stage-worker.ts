@@ -1,4 +1,5 @@
 import type { PubSub } from '@google-cloud/pubsub';
+import { IDEMPOTENCY_DEFAULTS } from '../idempotency/defaults';
 import type { AnyStageDefinition } from '../runtime/stage-definition';
 import { createStageProcessor, type StageRuntime } from '../runtime/stage-processor';
 import type { WorkerConfig } from './config';
@@ -36,8 +37,15 @@ export async function startStageWorker(options: StageWorkerOptions): Promise<Sta
     throw new Error(`stage "${stage.key}" is fed by ${stage.delivery} in this topology; a pull worker needs it compiled with delivery "pull" (compileTopology(definition, {delivery: {${stage.key}: 'pull'}}))`);
   }
   await processor.warmUp();
-  const source = openPullSource(options.subscriber, subscription.name, { config });
+  // A message is held for at most one processing (the timeout), one wait for a dead worker's lease (timeout +
+  // margin) and its reprocessing (the timeout): the subscriber keeps extending its deadline that long.
+  const leaseMillis = stage.timeoutSeconds * 1000 + IDEMPOTENCY_DEFAULTS.leaseMarginMillis;
+  const source = openPullSource(options.subscriber, subscription.name, {
+    config,
+    ackDeadline: { maxAckDeadlineSeconds: stage.timeoutSeconds, maxExtensionSeconds: Math.ceil((2 * stage.timeoutSeconds * 1000 + leaseMillis) / 1000) },
+  });
   const worker = startPullWorker(processor, source, {
+    maxHoldMillis: leaseMillis,
     drainTimeoutMillis: (config.drainTimeoutSeconds ?? stage.timeoutSeconds) * 1000,
     subscriptionPath: subscription.path,
     topicPath: runtime.topology.topics[stage.consumes]?.path ?? stage.consumes,

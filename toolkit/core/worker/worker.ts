@@ -44,8 +44,14 @@ export interface PullSource {
   close(): Promise<void>;
 }
 
-/** Counts per outcome, for the stop summary and tests. */
-export type WorkerCounts = Record<Outcome | 'failed', number>;
+/**
+ * Counts per outcome, for the stop summary and tests; `held` counts how often a message was kept until another
+ * delivery's lease ended.
+ */
+export type WorkerCounts = Record<Outcome | 'failed' | 'held', number>;
+
+/** Past the end of another delivery's lease before a held message is processed again (clock granularity). */
+const HOLD_MARGIN_MILLIS = 250;
 
 /** A running pull worker. */
 export interface PullWorker {
@@ -75,6 +81,16 @@ export interface PullWorkerOptions {
   readonly drainTimeoutMillis: number;
   /** Clock for the latency in log lines. */
   readonly nowMillis?: () => number;
+  /**
+   * The longest the worker keeps a message whose claim another delivery holds (answered `IN_PROGRESS` with the
+   * end of that delivery's lease) before it processes it again; longer holds are nacked at once. The subscriber
+   * extends the message's ack deadline meanwhile. 0 (the default) nacks every retry at once.
+   */
+  readonly maxHoldMillis?: number;
+  /** Wall clock against which `Processed.retryNotBefore` is compared; `Date.now` by default. */
+  readonly wallClockMillis?: () => number;
+  /** Waits; `setTimeout` by default (injected by tests). */
+  readonly sleep?: (millis: number) => Promise<void>;
 }
 
 /** A streamed message as the stage processor receives it, whatever the transport. */
@@ -99,11 +115,21 @@ export function toReceivedMessage(message: PulledMessage, options: Pick<PullWork
  * across messages.
  */
 export function startPullWorker(processor: StageProcessor, source: PullSource, options: PullWorkerOptions): PullWorker {
-  const counts: WorkerCounts = { published: 0, duplicate: 0, filtered: 0, 'dead-lettered': 0, retry: 0, failed: 0 };
+  const counts: WorkerCounts = { published: 0, duplicate: 0, filtered: 0, 'dead-lettered': 0, retry: 0, failed: 0, held: 0 };
   const inFlight = new Set<Promise<void>>();
   /** Received after `stop()` began: neither processed nor settled until the source is closed. */
   const held: PulledMessage[] = [];
   const nowMillis = options.nowMillis ?? (() => performance.now());
+  const wallClockMillis = options.wallClockMillis ?? Date.now;
+  const sleep = options.sleep ?? ((millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis)));
+  const maxHoldMillis = options.maxHoldMillis ?? 0;
+  /** How long to keep a message before processing it again, or undefined to settle it now. */
+  const holdMillis = (processed: Processed): number | undefined => {
+    if (processed.outcome !== 'retry' || !processed.retryNotBefore) return undefined;
+    // A little past the lease, so that the claim is certainly claimable when the message is processed again.
+    const wait = processed.retryNotBefore.getTime() - wallClockMillis() + HOLD_MARGIN_MILLIS;
+    return wait <= maxHoldMillis ? Math.max(wait, 0) : undefined;
+  };
   let stopping: Promise<void> | undefined;
   let failure: Error | undefined;
   let settleDone: { resolve: () => void; reject: (error: unknown) => void } | undefined;
@@ -119,6 +145,21 @@ export function startPullWorker(processor: StageProcessor, source: PullSource, o
     let processed: Processed | undefined;
     try {
       processed = await processor.process(message);
+      // The claim is held by another delivery, most likely of a worker that died with it (its lease still runs):
+      // a nack would bring the message straight back (the emulator about once a second), burning a delivery
+      // attempt each time until Pub/Sub dead-letters it. Keep it instead, its ack deadline extended by the
+      // subscriber, and process it again once that lease has ended.
+      for (let waitMillis = holdMillis(processed); waitMillis !== undefined && !stopping; waitMillis = holdMillis(processed)) {
+        counts.held += 1;
+        processor.logger.info(`holding ${message.messageId} for ${Math.round(waitMillis)} ms: another delivery holds its claim`, {
+          messageId: message.messageId,
+          outcome: 'held',
+          holdMillis: Math.round(waitMillis),
+          ...processed.fields,
+        });
+        await sleep(waitMillis);
+        processed = await processor.process(message);
+      }
     } catch (error) {
       // `process` maps every failure to an outcome; if it throws anyway, redeliver rather than lose the message.
       counts.failed += 1;
