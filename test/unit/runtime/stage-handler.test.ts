@@ -108,6 +108,8 @@ describe('createStageHandler', () => {
         contentType: 'text/plain',
         lang: 'en',
         stage: 'language',
+        // The ingress message's publish time, carried on for the end-to-end latency of later stages.
+        ingressTime: '2024-05-01T12:00:00.000Z',
       });
     });
 

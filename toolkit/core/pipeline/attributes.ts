@@ -12,6 +12,16 @@ export const ATTR = {
   /** W3C trace context, carried so Cloud Logging and Cloud Trace can join the hops of one message. */
   traceparent: 'traceparent',
   /**
+   * The same W3C trace context under the key `@google-cloud/pubsub` (4.7+, `enableOpenTelemetryTracing: true`)
+   * injects and reads, so that publishers and consumers written with the official client join the trace.
+   */
+  googclientTraceparent: 'googclient_traceparent',
+  /**
+   * When the request entered the pipeline (RFC 3339): the ingress message's publish time, set by the first stage and
+   * carried on, so every stage can log the end-to-end latency so far.
+   */
+  ingressTime: 'ingressTime',
+  /**
    * What the publisher sent: absent (or anything else) for a text request, `image` or `image/<format>` for an image
    * request, which routes it to the onnx → ocr path instead of the text path. Carried to the result, so results of
    * images can be selected with `hasPrefix(attributes.contentType, "image")`.

@@ -9,6 +9,7 @@ import { parseFaults, withFaults } from './faults';
 import { lazy } from './lazy';
 import { createLogger } from './logger';
 import { createPubSubPublisher } from './publisher';
+import { installTracingFromEnv } from './tracing-setup';
 import type { StageDefinition } from './stage-definition';
 import { createStageHandler, type StageHandler, type StageRuntime } from './stage-handler';
 
@@ -40,8 +41,12 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv): StageRuntime {
  * importing every stage's module costs nothing and a misconfigured deployment fails with a clear message).
  */
 export function defineStage<In, Out, Deps>(definition: StageDefinition<In, Out, Deps>): StageHandler {
-  // PIPELINE_FAULTS injects failures for resilience tests; unset in every real deployment.
-  const handler = lazy(async () => createStageHandler(withFaults(definition, parseFaults(process.env['PIPELINE_FAULTS'])), runtimeFromEnv(process.env)));
+  const handler = lazy(async () => {
+    // Spans go where TRACING_EXPORTER says (tracing-setup.ts); installed before the first message is traced.
+    await installTracingFromEnv(process.env);
+    // PIPELINE_FAULTS injects failures for resilience tests; unset in every real deployment.
+    return createStageHandler(withFaults(definition, parseFaults(process.env['PIPELINE_FAULTS'])), runtimeFromEnv(process.env));
+  });
   const http = async (req: Request, res: Response): Promise<void> => (await handler())(req, res);
   return Object.assign(http, { warmUp: async () => (await handler()).warmUp() });
 }

@@ -26,7 +26,8 @@ export function logProcessed(processor: StageProcessor, project: string, message
     latencyMs: Math.round(latencyMs * 100) / 100,
     deliveryAttempt: message.deliveryAttempt,
     ...processed.fields,
-    ...traceFields(message.attributes[ATTR.traceparent], project),
+    // The stage's own span when tracing is on; else the context the message arrived with.
+    ...traceFields(processed.traceparent ?? message.attributes[ATTR.traceparent], project),
   });
 }
 

@@ -10,11 +10,14 @@ import { idempotencyKey } from './idempotency-key';
 import { lazy } from './lazy';
 import { assertWithinLimits, limitProblems, type OutgoingMessage } from './limits';
 import type { Logger } from './logger';
+import { ingressTimeAttribute, timeHandler } from './metrics';
+import { observeMessage } from './observe';
 import { classifyError, isPermanent, type Outcome } from './outcome';
 import type { Publisher } from './publisher';
 import { describeZodError } from './push-body';
 import type { ReceivedMessage } from './received-message';
 import type { StageDefinition } from './stage-definition';
+import { traceContextAttributes, tracePublish, traceStep, traceStepSync } from './tracing';
 
 /** What a stage needs from its environment; injected, never read from `process.env`. */
 export interface StageRuntime {
@@ -32,6 +35,8 @@ export interface StageRuntime {
 export interface Processed {
   readonly outcome: Outcome;
   readonly fields: Record<string, unknown>;
+  /** The `traceparent` of the stage's span for this message (tracing.ts), for the log line's trace fields. */
+  readonly traceparent?: string;
 }
 
 /** A stage's processing, independent of how messages arrive (push over HTTP, or a streaming-pull worker). */
@@ -67,7 +72,8 @@ export function createStageProcessor<In, Out, Deps>(definition: StageDefinition<
 
   const publish = async (topic: string, message: OutgoingMessage, messageId: string): Promise<string> => {
     try {
-      return await publisher.publish(topic, message);
+      // In its own span, whose context the message carries on: the next hop's span is its child.
+      return await tracePublish(topic, () => publisher.publish(topic, { ...message, attributes: { ...message.attributes, ...traceContextAttributes() } }));
     } catch (cause) {
       throw new PublishError({ topic, stage: stage.key, messageId, cause });
     }
@@ -105,15 +111,16 @@ export function createStageProcessor<In, Out, Deps>(definition: StageDefinition<
     try {
       const contentProblem = definition.contentProblem?.(message.attributes);
       if (contentProblem) throw new UnsupportedContentError(contentProblem);
-      const input = decodePayload(message.data, definition.input, definition.expects);
+      const input = traceStepSync('decode', () => decodePayload(message.data, definition.input, definition.expects));
       const deps = await loadDependencies().catch((error: unknown) => {
         throw new RetryableError(`stage ${stage.key} could not load its dependencies: ${(error as Error).message}`, { cause: error });
       });
-      const result = await definition.handle(input, { deps, message, correlationId, logger: logger.child({ correlationId }), now });
+      const result = await traceStep('handle', () => timeHandler(() => definition.handle(input, { deps, message, correlationId, logger: logger.child({ correlationId }), now })));
       const output = definition.output.safeParse(result.data);
       if (!output.success) throw new InvalidOutputError(`stage ${stage.key} produced an invalid result: ${describeZodError(output.error)}`);
       const attributes: Record<string, string> = {
         ...carriedAttributes(message.attributes, message.messageId),
+        ...ingressTimeAttribute(message),
         ...definedAttributes(result.attributes),
         [ATTR.stage]: stage.key,
       };
@@ -160,7 +167,7 @@ export function createStageProcessor<In, Out, Deps>(definition: StageDefinition<
     return { outcome: 'retry', fields: { correlationId, errorCode: error.code, error: error.message } };
   };
 
-  const process = async (message: ReceivedMessage): Promise<Processed> => {
+  const processOne = async (message: ReceivedMessage): Promise<Processed> => {
     const correlationId = message.attributes[ATTR.correlationId] || message.messageId;
     if (!matchesSubscription(message.attributes)) {
       return { outcome: 'filtered', fields: { correlationId, filter: subscription.filter } };
@@ -173,6 +180,10 @@ export function createStageProcessor<In, Out, Deps>(definition: StageDefinition<
       return settleFailure(message, correlationId, caught);
     }
   };
+
+  // Each message in its own span and measurement record (observe.ts): trace, metric fields of the log line.
+  const observed = { stage: stage.key, subscription: subscription.path, nowMillis: () => now().getTime() };
+  const process = (message: ReceivedMessage): Promise<Processed> => observeMessage(observed, message, () => processOne(message));
 
   const warmUp = async (): Promise<void> => {
     await Promise.all([loadDependencies(), publisher.warmUp?.([...routes.map((route) => route.topicName), deadLetterTopic])]);

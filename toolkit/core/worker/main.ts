@@ -11,6 +11,7 @@ import { pipeline } from '../../../functions/definition';
 import { runtimeFromEnv } from '../runtime/define-stage';
 import { parseRuntimeEnv } from '../runtime/environment';
 import { parseFaults, withFaults } from '../runtime/faults';
+import { installTracingFromEnv } from '../runtime/tracing-setup';
 import type { AnyStageDefinition } from '../runtime/stage-definition';
 import { STAGES } from '../../../functions/stages';
 import { parseWorkerConfig, WORKER_FLAG_OPTIONS, WORKER_FLAGS_USAGE } from './config';
@@ -76,10 +77,12 @@ export async function runWorker(argv: readonly string[], env: NodeJS.ProcessEnv,
   // The runtime a push function would get (publisher, logger, stores), with the topology that feeds this stage
   // by pull: the processor then records the pull subscription on dead letters.
   const base = runtimeFromEnv(env);
+  // Before the first message: spans go where TRACING_EXPORTER says (runtime/tracing-setup.ts).
+  const tracing = await installTracingFromEnv(env);
   const runtime = { ...base, topology: compileTopology(pipeline, { project: runtimeEnv.GOOGLE_CLOUD_PROJECT, prefix: runtimeEnv.PIPELINE_PREFIX, delivery: { [stageKey]: 'pull' } }) };
   const subscriber = new PubSub({ projectId: runtimeEnv.GOOGLE_CLOUD_PROJECT });
   const closeClients = async (): Promise<void> => {
-    await Promise.allSettled([runtime.publisher.close(), subscriber.close()]);
+    await Promise.allSettled([runtime.publisher.close(), subscriber.close(), tracing.shutdown()]);
   };
   let worker;
   try {
