@@ -134,8 +134,10 @@ describe.each(['dev', 'prod'])('%s stack policy', (env) => {
 
   it('labels every labellable resource with the environment', () => {
     for (const r of allResources(json())) {
-      if (!('labels' in r.body)) continue;
-      expect({ resource: `${r.type}.${r.id}`, env: (r.body['labels'] as Body)['env'] }).toEqual({ resource: `${r.type}.${r.id}`, env });
+      // A notification channel's `labels` are its settings (the e-mail address); its labels are `user_labels`.
+      const labels = r.type === 'google_monitoring_notification_channel' ? 'user_labels' : 'labels';
+      if (!(labels in r.body)) continue;
+      expect({ resource: `${r.type}.${r.id}`, env: (r.body[labels] as Body)['env'] }).toEqual({ resource: `${r.type}.${r.id}`, env });
     }
   });
 });
