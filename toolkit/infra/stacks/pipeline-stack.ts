@@ -14,6 +14,7 @@ import { PipelineAlertPolicies } from '../constructs/monitoring-alert-policies';
 import { PipelineDashboard } from '../constructs/monitoring-dashboard';
 import { PipelineLogMetrics } from '../constructs/monitoring-log-metrics';
 import { AlertEmailChannel } from '../constructs/monitoring-notification-channel';
+import { TraceWriters } from '../constructs/monitoring-trace-writers';
 import { MONITORING_DEFAULTS } from '../monitoring-defaults';
 import { PipelineOutputs } from '../constructs/pipeline-outputs';
 import { PipelineStage } from '../constructs/pipeline-stage';
@@ -159,6 +160,8 @@ export class PipelineStack extends TerraformStack {
       ),
     });
 
+    // Deployed stages send their spans to Cloud Trace (toolkit/core/runtime/tracing-setup.ts).
+    new TraceWriters(this, 'trace-writers', { project: environment.project, members: mapValues(this.stages, (s) => s.serviceAccount.member) });
     this.logMetrics = new PipelineLogMetrics(this, 'log-metrics', { topology });
     this.dashboard = new PipelineDashboard(this, 'dashboard', {
       project: environment.project,
