@@ -88,6 +88,8 @@ describe('stage runtime on the Pub/Sub emulator', () => {
       [ATTR.traceparent]: traceparent,
       [ATTR.lang]: 'en',
       [ATTR.stage]: 'echo',
+      // The ingress message's publish time, carried on for end-to-end latency.
+      [ATTR.ingressTime]: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
   });
 
