@@ -8,18 +8,7 @@
  *   TRACING_SAMPLE_RATIO  0..1, the share of new traces recorded (default 1); a message whose publisher sampled
  *                         (or did not sample) its trace follows that decision.
  */
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  InMemorySpanExporter,
-  NodeTracerProvider,
-  ParentBasedSampler,
-  SimpleSpanProcessor,
-  TraceIdRatioBasedSampler,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-node';
+import type { InMemorySpanExporter, ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { z } from 'zod';
 import { describeZodError } from './push-body';
 
@@ -68,7 +57,7 @@ export function parseTracingConfig(env: Readonly<Record<string, string | undefin
 export interface Tracing {
   readonly config: TracingConfig;
   /** The spans recorded so far, with the `memory` exporter (tests, the benchmark); empty otherwise. */
-  finishedSpans(): ReturnType<InMemorySpanExporter['getFinishedSpans']>;
+  finishedSpans(): ReadableSpan[];
   /** Forgets the recorded spans (`memory` exporter). */
   reset(): void;
   /** Exports what is still buffered. */
@@ -90,8 +79,12 @@ export async function installTracing(config: TracingConfig): Promise<Tracing> {
     installed = { config, finishedSpans: () => [], reset: () => undefined, flush: async () => undefined, shutdown: async () => undefined };
     return installed;
   }
-  const memory = config.exporter === 'memory' ? new InMemorySpanExporter() : undefined;
-  const processor = await spanProcessor(config, memory);
+  // Loaded only when spans are recorded: the SDK costs about a quarter of a second of cold start.
+  const sdk = await import('@opentelemetry/sdk-trace-node');
+  const { resourceFromAttributes } = await import('@opentelemetry/resources');
+  const { NodeTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } = sdk;
+  const memory = config.exporter === 'memory' ? new sdk.InMemorySpanExporter() : undefined;
+  const processor = await spanProcessor(sdk, config, memory);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
@@ -113,12 +106,12 @@ export function installTracingFromEnv(env: Readonly<Record<string, string | unde
   return installTracing(parseTracingConfig(env));
 }
 
-async function spanProcessor(config: TracingConfig, memory: InMemorySpanExporter | undefined): Promise<SpanProcessor> {
+async function spanProcessor(sdk: typeof import('@opentelemetry/sdk-trace-node'), config: TracingConfig, memory: InMemorySpanExporter | undefined): Promise<SpanProcessor> {
   // Synchronous export where spans are read back in the same process; batches where they leave it.
-  if (memory) return new SimpleSpanProcessor(memory);
-  if (config.exporter === 'console') return new SimpleSpanProcessor(new ConsoleSpanExporter());
+  if (memory) return new sdk.SimpleSpanProcessor(memory);
+  if (config.exporter === 'console') return new sdk.SimpleSpanProcessor(new sdk.ConsoleSpanExporter());
   // Loaded only when selected: the exporter brings gRPC, which costs cold-start time where it is not used.
   const { TraceExporter } = await import('@google-cloud/opentelemetry-cloud-trace-exporter');
   const exporter: SpanExporter = new TraceExporter(config.project ? { projectId: config.project } : {});
-  return new BatchSpanProcessor(exporter);
+  return new sdk.BatchSpanProcessor(exporter);
 }
