@@ -86,6 +86,7 @@ describe('stage runtime on the Pub/Sub emulator', () => {
       [ATTR.correlationId]: messageId,
       [ATTR.idempotencyKey]: 'k-1',
       [ATTR.traceparent]: traceparent,
+      [ATTR.googclientTraceparent]: traceparent,
       [ATTR.lang]: 'en',
       [ATTR.stage]: 'echo',
       // The ingress message's publish time, carried on for end-to-end latency.

@@ -105,6 +105,8 @@ describe('createStageHandler', () => {
         correlationId: 'order-17',
         idempotencyKey: 'idem-1',
         traceparent: TRACEPARENT,
+        // The same context under the official client's key, so its consumers join the trace.
+        googclient_traceparent: TRACEPARENT,
         contentType: 'text/plain',
         lang: 'en',
         stage: 'language',

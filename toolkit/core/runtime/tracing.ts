@@ -11,6 +11,7 @@
  * `enableOpenTelemetryTracing: true`. A push endpoint is not the client library, so the stage reads that
  * attribute itself.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   context,
   defaultTextMapGetter,
@@ -33,6 +34,12 @@ const propagator = new W3CTraceContextPropagator();
 // A proxy: it records through whichever provider is registered, even one registered after this module loaded.
 const tracer = trace.getTracer(TRACER_NAME);
 
+/**
+ * The context the message being processed arrived with. Without an SDK there is no active span to carry on, and
+ * the next hop gets this context instead, under both keys.
+ */
+const arrivedWith = new AsyncLocalStorage<Context>();
+
 /** The carriers read, most specific first: the official client's attribute names the span that published the message. */
 const CARRIERS = [ATTR.googclientTraceparent, ATTR.traceparent] as const;
 
@@ -48,12 +55,14 @@ export function extractTraceContext(attributes: Readonly<Record<string, string>>
 }
 
 /**
- * The attributes that carry `ctx` (the active context by default) to the next hop, under both keys; empty when
- * there is no valid span context to carry.
+ * The attributes that carry `ctx` (by default the active context, or without an SDK the context the message
+ * arrived with) to the next hop, under both keys; empty when there is no valid span context to carry.
  */
-export function traceContextAttributes(ctx: Context = context.active()): Record<string, string> {
+export function traceContextAttributes(ctx?: Context): Record<string, string> {
   const carrier: Record<string, string> = {};
-  propagator.inject(ctx, carrier, defaultTextMapSetter);
+  const active = context.active();
+  const carried = ctx ?? (trace.getSpanContext(active) ? active : (arrivedWith.getStore() ?? active));
+  propagator.inject(carried, carrier, defaultTextMapSetter);
   const traceparent = carrier['traceparent'];
   return traceparent ? { [ATTR.traceparent]: traceparent, [ATTR.googclientTraceparent]: traceparent } : {};
 }
@@ -92,7 +101,8 @@ export async function traceMessage<T>(info: MessageSpanInfo, fn: (span: Span) =>
   const correlationId = info.attributes[ATTR.correlationId];
   if (correlationId) attributes['pipeline.correlation_id'] = correlationId;
   if (info.deliveryAttempt !== undefined) attributes['messaging.gcp_pubsub.message.delivery_attempt'] = info.deliveryAttempt;
-  return tracer.startActiveSpan(`${info.stage} process`, { kind: SpanKind.CONSUMER, attributes }, extractTraceContext(info.attributes), async (span) => {
+  const parent = extractTraceContext(info.attributes);
+  return arrivedWith.run(parent, () => tracer.startActiveSpan(`${info.stage} process`, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
     // The time Pub/Sub accepted the message, so that the wait in the subscription shows next to the work.
     if (info.publishTime) span.addEvent('published', {}, new Date(info.publishTime));
     span.addEvent('received');
@@ -104,7 +114,7 @@ export async function traceMessage<T>(info: MessageSpanInfo, fn: (span: Span) =>
     } finally {
       span.end();
     }
-  });
+  }));
 }
 
 /** Runs `fn` in a child span of the active span (`decode`, `handle`, `<topic> publish`). */
