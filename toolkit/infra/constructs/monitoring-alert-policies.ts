@@ -53,9 +53,10 @@ export class PipelineAlertPolicies extends Construct {
       `A message of the ${label} pipeline was dead-lettered in the last 5 minutes. List them with \`aipipe dlq list\` (reason in \`dlqReason\`), fix the cause, then \`aipipe dlq replay\`.`,
       [
         {
-          displayName: `messages published to ${deadLetterTopic}`,
+          // The stages' own dead letters: a publish request to the dead-letter topic carries at least one.
+          displayName: `publish requests to ${deadLetterTopic}`,
           conditionThreshold: {
-            filter: `metric.type="pubsub.googleapis.com/topic/send_message_operation_count" AND resource.type="pubsub_topic" AND resource.labels.topic_id="${deadLetterTopic}"`,
+            filter: `metric.type="pubsub.googleapis.com/topic/send_request_count" AND resource.type="pubsub_topic" AND resource.labels.topic_id="${deadLetterTopic}" AND metric.labels.response_class="success"`,
             aggregations: [{ alignmentPeriod: window, perSeriesAligner: 'ALIGN_SUM', crossSeriesReducer: 'REDUCE_SUM' }],
             comparison: 'COMPARISON_GT',
             thresholdValue: 0,
