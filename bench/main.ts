@@ -4,10 +4,11 @@
  *   b. each stage's HTTP server under concurrent push requests, without the emulator,
  *   c. the classify stage written the way Google's samples write a function (the baseline),
  *   d. the text path of the pipeline through the emulator, in push and in pull delivery,
+ *   e. the cost of seeing: tracing and metrics CPU per message on the light stages (bench/observability.ts),
  * and writes bench/report.json, bench/report.md and bench/chart.svg, printing each target met or missed.
  * Every load loop stops by itself (by count and by time) and sends traffic to loopback addresses only.
- * Options: --quick, --only raw,server,baseline,pipeline (sections to run), --stages onnx,ocr (stages to measure, with
- * their models; all when absent), --out DIR.
+ * Options: --quick, --only raw,server,baseline,pipeline,observability (sections to run), --stages onnx,ocr (stages to
+ * measure, with their models; all when absent), --out DIR.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
@@ -18,6 +19,8 @@ import { pipeline } from '../functions/pipeline';
 import { benchBaseline } from './baseline';
 import { chartRows, chartSpec, renderSvg } from './chart';
 import { memoryGiB, messageBytes, stageCostPerMillion } from './cost';
+import { benchObservability } from './observability';
+import { observabilityTargets, type ObservabilityReport } from './observability-report';
 import { benchPipeline } from './pipeline';
 import { CLOUD_RUN_FUNCTIONS_TIER1, PRICES_READ_ON, PUBSUB_THROUGHPUT } from './prices';
 import { benchRawModels, MODEL_BENCHES } from './raw-models';
@@ -25,7 +28,7 @@ import { benchReportSchema, bestServerRun, computeTargets, describeTarget, rende
 import { stageSample } from './samples';
 import { benchStageServer } from './stage-server';
 
-const SECTIONS = ['raw', 'server', 'baseline', 'pipeline'] as const;
+const SECTIONS = ['raw', 'server', 'baseline', 'pipeline', 'observability'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Stages the sample-style baseline is run against (the heavy, batching one; every stage with --only baseline in a full run). */
@@ -140,6 +143,16 @@ async function main(): Promise<void> {
     pull,
   };
 
+  // e. The cost of seeing: tracing and metrics per message on the light stages.
+  let observability: ObservabilityReport | undefined;
+  if (runs('observability')) {
+    try {
+      observability = await benchObservability({ quick, log });
+    } catch (error) {
+      log(`observability: ${firstLine(error)}`);
+    }
+  }
+
   const report = benchReportSchema.parse({
     generatedAt: new Date().toISOString(),
     quick,
@@ -148,7 +161,8 @@ async function main(): Promise<void> {
     raw,
     stages,
     pipeline: pipelineReport,
-    targets: computeTargets(stages, pipelineReport),
+    targets: [...computeTargets(stages, pipelineReport), ...observabilityTargets(observability)],
+    observability,
     durationSeconds: Math.round((Date.now() - started) / 1000),
   });
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { observabilityReportSchema, renderObservabilityMarkdown } from './observability-report';
 
 /** Latency percentiles in ms. */
 export const latencySchema = z.object({
@@ -117,6 +118,8 @@ export const benchReportSchema = z.object({
     pull: pipelineRunSchema.optional(),
   }),
   targets: z.array(targetSchema),
+  /** Tracing and metrics overhead per message on the light stages (bench/observability.ts). */
+  observability: observabilityReportSchema.optional(),
   durationSeconds: z.number().nonnegative(),
 });
 
@@ -256,6 +259,7 @@ export function renderMarkdown(report: BenchReport, sections: readonly string[] 
     if (!run) continue;
     lines.push(`| ${run.delivery} | ${run.messages} | ${run.received} | ${fmt(run.perSec)} | ${fmt(run.steadyPerSec)} | ${run.latencyMs.p50} / ${run.latencyMs.p95} / ${run.latencyMs.p99} | ${fmt(run.cpuMsPerMsg)} | ${fmt(run.peakRssMb)} | ${(run.startupMs / 1000).toFixed(1)} |${run.error ? ` ${run.error}` : ''}`);
   }
+  lines.push(...renderObservabilityMarkdown(report.observability));
   for (const section of sections) lines.push('', section.trimEnd());
   lines.push('', `Prices read ${report.prices.readOn}: ${report.prices.sources.join(', ')}. See docs/benchmark.md for the method.`, '');
   return lines.join('\n');

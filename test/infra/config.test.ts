@@ -35,6 +35,8 @@ describe('parseConfig', () => {
         prefix: 'prod',
         kmsKeyName: FIXTURE_ENV['PIPELINE_KMS_KEY_PROD'],
         stateBucket: FIXTURE_ENV['PIPELINE_STATE_BUCKET_PROD'],
+        alertEmail: 'oncall@example.com',
+        oldestUnackedAlertSeconds: 900,
       },
     ]);
   });
@@ -64,6 +66,9 @@ describe('parseConfig', () => {
       PIPELINE_PREFIX_DEV: '9lives',
       PIPELINE_KMS_KEY: 'my-key',
       PIPELINE_STATE_BUCKET: 'gs://state',
+      PIPELINE_ALERT_EMAIL: 'oncall',
+      PIPELINE_ALERT_OLDEST_UNACKED_SECONDS_DEV: '10m',
+      PIPELINE_ALERT_OLDEST_UNACKED_SECONDS_PROD: '30',
     });
     expect(found).toEqual(
       expect.arrayContaining([
@@ -72,6 +77,9 @@ describe('parseConfig', () => {
         expect.stringMatching(/^PIPELINE_PREFIX_DEV="9lives": expected up to 20 lowercase/),
         expect.stringMatching(/^PIPELINE_KMS_KEY="my-key": expected projects\//),
         expect.stringMatching(/^PIPELINE_STATE_BUCKET="gs:\/\/state": expected a Cloud Storage bucket name/),
+        expect.stringMatching(/^PIPELINE_ALERT_EMAIL="oncall": expected an e-mail address/),
+        expect.stringMatching(/^PIPELINE_ALERT_OLDEST_UNACKED_SECONDS_DEV="10m": expected a whole number of seconds/),
+        expect.stringMatching(/^PIPELINE_ALERT_OLDEST_UNACKED_SECONDS_PROD="30": expected at least 60 seconds/),
       ]),
     );
   });

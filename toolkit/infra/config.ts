@@ -23,6 +23,10 @@ export interface EnvironmentConfig {
   readonly kmsKeyName?: string;
   /** Cloud Storage bucket holding Terraform state; absent for local state files. */
   readonly stateBucket?: string;
+  /** E-mail address the alert policies notify; absent: incidents show in Cloud Monitoring only. */
+  readonly alertEmail?: string;
+  /** Alert when a stage's oldest unacknowledged message is older than this; absent: the default (monitoring-defaults.ts). */
+  readonly oldestUnackedAlertSeconds?: number;
 }
 
 /** The whole app's configuration. */
@@ -51,10 +55,12 @@ export const VARIABLES = {
   prefix: { name: 'PIPELINE_PREFIX', meaning: 'the prefix of every resource name', perEnvironmentOnly: true },
   kmsKeyName: { name: 'PIPELINE_KMS_KEY', meaning: 'a Cloud KMS key for topics and the source bucket (CMEK)' },
   stateBucket: { name: 'PIPELINE_STATE_BUCKET', meaning: 'the Cloud Storage bucket holding Terraform state' },
+  alertEmail: { name: 'PIPELINE_ALERT_EMAIL', meaning: 'the e-mail address the alert policies notify' },
+  oldestUnackedAlertSeconds: { name: 'PIPELINE_ALERT_OLDEST_UNACKED_SECONDS', meaning: 'the age in seconds of the oldest unacknowledged message that raises an alert' },
   statePrefix: { name: 'PIPELINE_STATE_PREFIX', meaning: 'the prefix of Terraform state objects in the state bucket' },
 } as const;
 
-type PerEnvironmentField = 'project' | 'region' | 'prefix' | 'kmsKeyName' | 'stateBucket';
+type PerEnvironmentField = 'project' | 'region' | 'prefix' | 'kmsKeyName' | 'stateBucket' | 'alertEmail' | 'oldestUnackedAlertSeconds';
 
 /** Google Cloud project ids: 6..30 characters. */
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -70,6 +76,14 @@ const EnvironmentSchema = z.object({
   prefix: z.string().regex(PREFIX, { error: 'expected up to 20 lowercase letters, digits and hyphens, starting with a letter' }),
   kmsKeyName: z.string().regex(KMS_KEY, { error: 'expected projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>' }).optional(),
   stateBucket: z.string().regex(BUCKET, { error: 'expected a Cloud Storage bucket name (no gs://)' }).optional(),
+  alertEmail: z.email({ error: 'expected an e-mail address such as oncall@example.com' }).optional(),
+  // Pub/Sub reports the age once a minute; a week is longer than any retention worth alerting on.
+  oldestUnackedAlertSeconds: z
+    .string()
+    .regex(/^[0-9]+$/, { error: 'expected a whole number of seconds, e.g. 600' })
+    .transform(Number)
+    .pipe(z.number().min(60, { error: 'expected at least 60 seconds' }).max(604_800, { error: 'expected at most 604800 seconds (7 days)' }))
+    .optional(),
 });
 
 const EnvironmentListSchema = z.array(z.enum(ENVIRONMENT_NAMES, { error: `expected one of ${ENVIRONMENT_NAMES.join(', ')}` })).min(1, { error: 'expected at least one environment' });
@@ -121,6 +135,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       prefix: lookup('prefix') ?? name,
       kmsKeyName: lookup('kmsKeyName'),
       stateBucket: lookup('stateBucket'),
+      alertEmail: lookup('alertEmail'),
+      oldestUnackedAlertSeconds: lookup('oldestUnackedAlertSeconds'),
     };
     const parsed = EnvironmentSchema.safeParse(raw);
     if (parsed.success) {

@@ -19,4 +19,9 @@ export const ROLES = {
    * that limits it to the pipeline's own database (cdktf/constructs/idempotency-database.ts).
    */
   datastoreUser: 'roles/datastore.user',
+  /**
+   * Write spans to Cloud Trace (the stages' traces, docs/observability.md). Also on the project: traces have no
+   * narrower resource to grant on; the role can only write spans, not read them.
+   */
+  cloudTraceAgent: 'roles/cloudtrace.agent',
 } as const;

@@ -29,19 +29,24 @@ describe.each(['dev', 'prod'])('%s stack policy', (env) => {
     expect(offending).toEqual([]);
   });
 
-  it('grants nothing project-wide, except Firestore access conditioned to the pipeline\'s own database', () => {
+  it('grants nothing project-wide, except Firestore access conditioned to the pipeline\'s own database and span writing', () => {
     const projectLevel = allResources(json()).filter((r) => /^google_project_iam_|^google_organization_iam_|^google_folder_iam_/.test(r.type));
     // Firestore takes IAM on the project only; an IAM condition naming one database is as narrow as it gets.
     const [database] = resources(json(), 'google_firestore_database');
     const onlyThatDatabase = `resource.name == "projects/${database?.body['project']}/databases/${database?.body['name']}"`;
+    const stageAccounts = new Set(resources(json(), 'google_cloudfunctions2_function').map((fn) => target(json(), (fn.body['service_config'] as Body)['service_account_email']).id));
+    // Cloud Trace takes IAM on the project only; the agent role writes spans and reads nothing.
+    const traceWriter = (r: { type: string; body: Body }): boolean =>
+      r.type === 'google_project_iam_member' && r.body['role'] === 'roles/cloudtrace.agent' && stageAccounts.has(String(r.body['member']).match(/google_service_account\.([^.]+)\./)?.[1] ?? '');
+    expect(projectLevel.filter(traceWriter)).toHaveLength(stageAccounts.size);
     const unconditioned = projectLevel.filter(
-      (r) => !(r.type === 'google_project_iam_member' && r.body['role'] === 'roles/datastore.user' && (r.body['condition'] as Body | undefined)?.['expression'] === onlyThatDatabase),
+      (r) => !traceWriter(r) && !(r.type === 'google_project_iam_member' && r.body['role'] === 'roles/datastore.user' && (r.body['condition'] as Body | undefined)?.['expression'] === onlyThatDatabase),
     );
     expect(unconditioned.map((r) => `${r.type}.${r.id}`)).toEqual([]);
   });
 
   it('lets every stage identity, and nothing else, use the idempotency database', () => {
-    const grants = resources(json(), 'google_project_iam_member');
+    const grants = resources(json(), 'google_project_iam_member').filter((g) => g.body['role'] === 'roles/datastore.user');
     const stageAccounts = resources(json(), 'google_cloudfunctions2_function').map((fn) => target(json(), (fn.body['service_config'] as Body)['service_account_email']).id);
     expect(grants.map((g) => reference(g.body['member'])?.id).sort()).toEqual(stageAccounts.sort());
   });
@@ -134,8 +139,10 @@ describe.each(['dev', 'prod'])('%s stack policy', (env) => {
 
   it('labels every labellable resource with the environment', () => {
     for (const r of allResources(json())) {
-      if (!('labels' in r.body)) continue;
-      expect({ resource: `${r.type}.${r.id}`, env: (r.body['labels'] as Body)['env'] }).toEqual({ resource: `${r.type}.${r.id}`, env });
+      // A notification channel's `labels` are its settings (the e-mail address); its labels are `user_labels`.
+      const labels = r.type === 'google_monitoring_notification_channel' ? 'user_labels' : 'labels';
+      if (!(labels in r.body)) continue;
+      expect({ resource: `${r.type}.${r.id}`, env: (r.body[labels] as Body)['env'] }).toEqual({ resource: `${r.type}.${r.id}`, env });
     }
   });
 });

@@ -86,8 +86,11 @@ describe('stage runtime on the Pub/Sub emulator', () => {
       [ATTR.correlationId]: messageId,
       [ATTR.idempotencyKey]: 'k-1',
       [ATTR.traceparent]: traceparent,
+      [ATTR.googclientTraceparent]: traceparent,
       ['lang']: 'en',
       [ATTR.stage]: 'echo',
+      // The ingress message's publish time, carried on for end-to-end latency.
+      [ATTR.ingressTime]: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
   });
 

@@ -106,9 +106,13 @@ describe('createStageHandler', () => {
         idempotencyKey: 'idem-1',
         requestKey: 'key:idem-1',
         traceparent: TRACEPARENT,
+        // The same context under the official client's key, so its consumers join the trace.
+        googclient_traceparent: TRACEPARENT,
         contentType: 'text/plain',
         lang: 'en',
         stage: 'language',
+        // The ingress message's publish time, carried on for the end-to-end latency of later stages.
+        ingressTime: '2024-05-01T12:00:00.000Z',
       });
     });
 

@@ -22,6 +22,16 @@ export const ATTR = {
   requestKey: 'requestKey',
   /** W3C trace context, carried so Cloud Logging and Cloud Trace can join the hops of one message. */
   traceparent: 'traceparent',
+  /**
+   * The same W3C trace context under the key `@google-cloud/pubsub` (4.7+, `enableOpenTelemetryTracing: true`)
+   * injects and reads, so that publishers and consumers written with the official client join the trace.
+   */
+  googclientTraceparent: 'googclient_traceparent',
+  /**
+   * When the request entered the pipeline (RFC 3339): the ingress message's publish time, set by the first stage and
+   * carried on, so every stage can log the end-to-end latency so far.
+   */
+  ingressTime: 'ingressTime',
   /** Name of the stage that produced the message. */
   stage: 'stage',
   /** Reference (claim check) to a payload stored in Cloud Storage instead of in the message. */

@@ -12,6 +12,7 @@ import { createLogger } from './logger';
 import { createPubSubPublisher } from './publisher';
 import type { StageDefinition } from './stage-definition';
 import { createStageHandler, type StageHandler, type StageRuntime } from './stage-handler';
+import { installTracingFromEnv } from './tracing-setup';
 
 /**
  * Builds the runtime of a deployed or locally served stage of `definition` from the process environment.
@@ -49,6 +50,8 @@ export function httpFunction<In, Out, Deps, Attr extends string>(
 ): StageHandler {
   // PIPELINE_FAULTS injects failures for resilience tests; unset in every real deployment.
   const handler = lazy(async () => {
+    // Spans go where TRACING_EXPORTER says (tracing-setup.ts); installed before the first message is traced.
+    await installTracingFromEnv(env);
     const faults = parseFaults(env['PIPELINE_FAULTS']);
     const stage = load();
     const runtime = runtimeFromEnv(definition, env);

@@ -1,5 +1,12 @@
+import { ATTR } from '../pipeline/attributes';
 import { PUBSUB_LIMITS } from '../pipeline/defaults';
 import { LimitExceededError } from './errors';
+
+/**
+ * Keys under Google's reserved prefix that the official client itself writes and Pub/Sub accepts
+ * (`@google-cloud/pubsub` with `enableOpenTelemetryTracing: true`), so a stage carries them on.
+ */
+const CLIENT_ATTRIBUTE_KEYS: ReadonlySet<string> = new Set([ATTR.googclientTraceparent]);
 
 /** A message about to be published. */
 export interface OutgoingMessage {
@@ -31,7 +38,7 @@ export function limitProblems(message: OutgoingMessage): string[] {
     if (key.length === 0) problems.push('an attribute key is empty');
     else if (bytes(key) > PUBSUB_LIMITS.attributeKeyBytes) {
       problems.push(`attribute key "${key.slice(0, 40)}..." is ${bytes(key)} bytes; at most ${PUBSUB_LIMITS.attributeKeyBytes} allowed`);
-    } else if (key.toLowerCase().startsWith('goog')) problems.push(`attribute key "${key}" starts with "goog", which Google reserves`);
+    } else if (key.toLowerCase().startsWith('goog') && !CLIENT_ATTRIBUTE_KEYS.has(key)) problems.push(`attribute key "${key}" starts with "goog", which Google reserves`);
     if (bytes(value) > PUBSUB_LIMITS.attributeValueBytes) {
       problems.push(`attribute "${key.slice(0, 64)}" value is ${bytes(value)} bytes; at most ${PUBSUB_LIMITS.attributeValueBytes} allowed`);
     }

@@ -9,6 +9,8 @@
  * other down); items that arrive meanwhile form the next batch, so batches grow with load by themselves.
  */
 
+import { currentMeasurements, recordBatch, type MessageMeasurements } from './metrics';
+
 /** What a batch call returns for one item: its result, or the error that fails only that item. */
 export type BatchItemResult<Out> = { readonly ok: true; readonly value: Out } | { readonly ok: false; readonly error: unknown };
 
@@ -42,6 +44,8 @@ export interface MicroBatcher<In, Out> {
 
 interface Pending<In, Out> {
   readonly item: In;
+  /** The measurement record of the message that submitted the item (metrics.ts): gets the batch's size and time. */
+  readonly measurements: MessageMeasurements | undefined;
   readonly resolve: (value: Out) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -70,7 +74,10 @@ export function createMicroBatcher<In, Out>(run: BatchFunction<In, Out>, options
   const call = async (batch: readonly Pending<In, Out>[]): Promise<readonly BatchItemResult<Out>[]> => {
     calls += 1;
     largestBatch = Math.max(largestBatch, batch.length);
+    const started = performance.now();
     const results = await run(batch.map((p) => p.item));
+    const millis = performance.now() - started;
+    for (const pending of batch) recordBatch(pending.measurements, batch.length, millis);
     if (results.length !== batch.length) {
       throw new Error(`batch function returned ${results.length} results for ${batch.length} items; expected one per item`);
     }
@@ -126,7 +133,7 @@ export function createMicroBatcher<In, Out>(run: BatchFunction<In, Out>, options
     submit(item: In): Promise<Out> {
       items += 1;
       return new Promise<Out>((resolve, reject) => {
-        queue.push({ item, resolve, reject });
+        queue.push({ item, measurements: currentMeasurements(), resolve, reject });
         // While a batch runs, the queue is drained as soon as it ends; no timer needed.
         if (running) return;
         if (queue.length >= options.maxBatchSize) flush();

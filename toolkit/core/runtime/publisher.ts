@@ -1,4 +1,5 @@
 import type { PubSub, Topic } from '@google-cloud/pubsub';
+import { ATTR } from '../pipeline/attributes';
 import type { OutgoingMessage } from './limits';
 
 /** Publishes one message and resolves with its server-assigned id once Pub/Sub has accepted it. */
@@ -19,6 +20,9 @@ export const PUBLISH_BATCHING = { maxMessages: 100, maxMilliseconds: 5 } as cons
  */
 export function createPubSubPublisher(pubsub: PubSub): Publisher {
   const topics = new Map<string, Topic>();
+  // With its own tracing on, the client injects `googclient_traceparent` itself (a `<topic> create` span, child of
+  // the active publish span) and warns when the attribute is already set: leave that key to it.
+  const clientInjects = pubsub.options.enableOpenTelemetryTracing === true;
   const topicFor = (name: string): Topic => {
     let topic = topics.get(name);
     if (!topic) {
@@ -33,7 +37,7 @@ export function createPubSubPublisher(pubsub: PubSub): Publisher {
       try {
         return await topic.publishMessage({
           data: message.data,
-          attributes: { ...message.attributes },
+          attributes: clientInjects ? withoutClientTraceparent(message.attributes) : { ...message.attributes },
           ...(message.orderingKey ? { orderingKey: message.orderingKey } : {}),
         });
       } catch (error) {
@@ -52,4 +56,10 @@ export function createPubSubPublisher(pubsub: PubSub): Publisher {
       await pubsub.close();
     },
   };
+}
+
+function withoutClientTraceparent(attributes: Readonly<Record<string, string>>): Record<string, string> {
+  const copy = { ...attributes };
+  delete copy[ATTR.googclientTraceparent];
+  return copy;
 }

@@ -28,7 +28,8 @@ export function logProcessed(processor: StageProcessor, project: string, message
     // What filters and routes decided on; the local dashboard shows them per hop of a request's journey.
     attributes: message.attributes,
     ...processed.fields,
-    ...traceFields(message.attributes[ATTR.traceparent], project),
+    // The stage's own span when tracing is on; else the context the message arrived with.
+    ...traceFields(processed.traceparent ?? message.attributes[ATTR.traceparent], project),
   });
 }
 

@@ -10,11 +10,14 @@ import { requestIdentity } from './idempotency-key';
 import { lazy } from './lazy';
 import { assertWithinLimits, limitProblems, type OutgoingMessage } from './limits';
 import type { Logger } from './logger';
+import { ingressTimeAttribute, timeHandler } from './metrics';
+import { observeMessage } from './observe';
 import { classifyError, isPermanent, type Outcome } from './outcome';
 import type { Publisher } from './publisher';
 import { describeZodError } from './push-body';
 import type { ReceivedMessage } from './received-message';
 import type { StageDefinition } from './stage-definition';
+import { traceContextAttributes, tracePublish, traceStep, traceStepSync } from './tracing';
 
 /** What a stage needs from its environment; injected, never read from `process.env`. */
 export interface StageRuntime {
@@ -39,6 +42,8 @@ export interface Processed {
    * until then instead of nacking it at once (a push answer cannot wait that long).
    */
   readonly retryNotBefore?: Date;
+  /** The `traceparent` of the stage's span for this message (tracing.ts), for the log line's trace fields. */
+  readonly traceparent?: string;
 }
 
 /** A stage's processing, independent of how messages arrive (push over HTTP, or a streaming-pull worker). */
@@ -75,7 +80,8 @@ export function createStageProcessor<In, Out, Deps, Attr extends string>(definit
 
   const publish = async (topic: string, message: OutgoingMessage, messageId: string): Promise<string> => {
     try {
-      return await publisher.publish(topic, message);
+      // In its own span, whose context the message carries on: the next hop's span is its child.
+      return await tracePublish(topic, () => publisher.publish(topic, { ...message, attributes: { ...message.attributes, ...traceContextAttributes() } }));
     } catch (cause) {
       throw new PublishError({ topic, stage: stage.key, messageId, cause });
     }
@@ -120,15 +126,16 @@ export function createStageProcessor<In, Out, Deps, Attr extends string>(definit
     try {
       const contentProblem = definition.contentProblem?.(message.attributes);
       if (contentProblem) throw new UnsupportedContentError(contentProblem);
-      const input = decodePayload(message.data, definition.input, definition.expects);
+      const input = traceStepSync('decode', () => decodePayload(message.data, definition.input, definition.expects));
       const deps = await loadDependencies().catch((error: unknown) => {
         throw new RetryableError(`stage ${stage.key} could not load its dependencies: ${(error as Error).message}`, { cause: error });
       });
-      const result = await definition.handle(input, { deps, message, correlationId, logger: logger.child({ correlationId }), now });
+      const result = await traceStep('handle', () => timeHandler(() => definition.handle(input, { deps, message, correlationId, logger: logger.child({ correlationId }), now })));
       const output = definition.output.safeParse(result.data);
       if (!output.success) throw new InvalidOutputError(`stage ${stage.key} produced an invalid result: ${describeZodError(output.error)}`);
       const attributes: Record<string, string> = {
         ...carriedAttributes(message.attributes, message.messageId),
+        ...ingressTimeAttribute(message),
         ...definedAttributes(result.attributes),
         [ATTR.stage]: stage.key,
         [ATTR.requestKey]: identity.requestKey,
@@ -178,7 +185,7 @@ export function createStageProcessor<In, Out, Deps, Attr extends string>(definit
     return { outcome: 'retry', fields: { correlationId, errorCode: error.code, error: error.message } };
   };
 
-  const process = async (message: ReceivedMessage): Promise<Processed> => {
+  const processOne = async (message: ReceivedMessage): Promise<Processed> => {
     const correlationId = message.attributes[ATTR.correlationId] || message.messageId;
     if (!matchesSubscription(message.attributes)) {
       return { outcome: 'filtered', fields: { correlationId, filter: subscription.filter } };
@@ -191,6 +198,10 @@ export function createStageProcessor<In, Out, Deps, Attr extends string>(definit
       return settleFailure(message, correlationId, caught);
     }
   };
+
+  // Each message in its own span and measurement record (observe.ts): trace, metric fields of the log line.
+  const observed = { stage: stage.key, subscription: subscription.path, nowMillis: () => now().getTime() };
+  const process = (message: ReceivedMessage): Promise<Processed> => observeMessage(observed, message, () => processOne(message));
 
   const warmUp = async (): Promise<void> => {
     await Promise.all([loadDependencies(), publisher.warmUp?.([...routes.map((route) => route.topicName), deadLetterTopic])]);

@@ -11,6 +11,7 @@ import { runtimeFromEnv } from '../runtime/http-function';
 import { parseRuntimeEnv } from '../runtime/environment';
 import { parseFaults, withFaults, withStoreFaults } from '../runtime/faults';
 import { noIdempotency } from '../runtime/hooks';
+import { installTracingFromEnv } from '../runtime/tracing-setup';
 import { parseWorkerConfig, WORKER_FLAG_OPTIONS, WORKER_FLAGS_USAGE } from './config';
 import { WORKER_READY_MESSAGE } from './ready';
 import { startStageWorker } from './stage-worker';
@@ -81,6 +82,8 @@ export async function runWorker(pipeline: Pipeline, argv: readonly string[], env
   // The runtime a push function would get (publisher, logger, stores), with the topology that feeds this stage
   // by pull: the processor then records the pull subscription on dead letters.
   const base = runtimeFromEnv(pipeline.definition, env);
+  // Before the first message: spans go where TRACING_EXPORTER says (runtime/tracing-setup.ts).
+  const tracing = await installTracingFromEnv(env);
   const runtime = {
     ...base,
     idempotency: withStoreFaults(base.idempotency ?? noIdempotency, stageKey, faults),
@@ -88,7 +91,7 @@ export async function runWorker(pipeline: Pipeline, argv: readonly string[], env
   };
   const subscriber = new PubSub({ projectId: runtimeEnv.GOOGLE_CLOUD_PROJECT });
   const closeClients = async (): Promise<void> => {
-    await Promise.allSettled([runtime.publisher.close(), subscriber.close()]);
+    await Promise.allSettled([runtime.publisher.close(), subscriber.close(), tracing.shutdown()]);
   };
   let worker;
   try {

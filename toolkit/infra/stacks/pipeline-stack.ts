@@ -10,6 +10,12 @@ import { DeadLetterGrants } from '../constructs/dead-letter-grants';
 import { IDEMPOTENCY_DEFAULTS } from '../../core/idempotency/defaults';
 import { FunctionArchive } from '../constructs/function-archive';
 import { IdempotencyDatabase } from '../constructs/idempotency-database';
+import { PipelineAlertPolicies } from '../constructs/monitoring-alert-policies';
+import { PipelineDashboard } from '../constructs/monitoring-dashboard';
+import { PipelineLogMetrics } from '../constructs/monitoring-log-metrics';
+import { AlertEmailChannel } from '../constructs/monitoring-notification-channel';
+import { TraceWriters } from '../constructs/monitoring-trace-writers';
+import { MONITORING_DEFAULTS } from '../monitoring-defaults';
 import { PipelineOutputs } from '../constructs/pipeline-outputs';
 import { PipelineStage } from '../constructs/pipeline-stage';
 import { PipelineSubscription } from '../constructs/pipeline-subscription';
@@ -49,6 +55,12 @@ export class PipelineStack extends TerraformStack {
   readonly idempotency: IdempotencyDatabase;
   /** Where payloads too large for a message go (claim check); every stage may create and read objects in it. */
   readonly claimCheckBucket: ClaimCheckBucket;
+  /** Log-based metrics on the stages' per-message log lines (docs/observability.md). */
+  readonly logMetrics: PipelineLogMetrics;
+  /** The pipeline's Cloud Monitoring dashboard, one group per stage. */
+  readonly dashboard: PipelineDashboard;
+  /** Dead letters, oldest unacked message age, push error ratio. */
+  readonly alerts: PipelineAlertPolicies;
 
   constructor(scope: Construct, id: string, config: PipelineStackConfig) {
     super(scope, id);
@@ -159,6 +171,26 @@ export class PipelineStack extends TerraformStack {
       subscriptionIds: Object.fromEntries(
         allSubscriptions.filter((s) => s.subscription.deadLetterPolicy).map((s) => [s.subscription.key, s.id]),
       ),
+    });
+
+    // Deployed stages send their spans to Cloud Trace (toolkit/core/runtime/tracing-setup.ts).
+    new TraceWriters(this, 'trace-writers', { project: environment.project, members: mapValues(this.stages, (s) => s.serviceAccount.member) });
+    this.logMetrics = new PipelineLogMetrics(this, 'log-metrics', { topology });
+    this.dashboard = new PipelineDashboard(this, 'dashboard', {
+      project: environment.project,
+      topology,
+      logMetrics: this.logMetrics.types,
+      // A chart of a log-based metric that does not exist yet is refused.
+      dependsOn: Object.values(this.logMetrics.metrics),
+    });
+    const alertEmail = environment.alertEmail
+      ? new AlertEmailChannel(this, 'alert-email', { project: environment.project, emailAddress: environment.alertEmail, displayName: `${environment.prefix} ${topology.name} pipeline alerts`, labels: topology.labels })
+      : undefined;
+    this.alerts = new PipelineAlertPolicies(this, 'alerts', {
+      project: environment.project,
+      topology,
+      oldestUnackedAlertSeconds: environment.oldestUnackedAlertSeconds ?? MONITORING_DEFAULTS.oldestUnackedAlertSeconds,
+      notificationChannels: alertEmail ? [alertEmail.name] : [],
     });
 
     const deadLetterSubscription = this.pullSubscriptions[topology.deadLetterSubscription];
