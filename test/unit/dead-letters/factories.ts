@@ -1,5 +1,5 @@
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { definition as pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../fixtures/pipelines/help-desk';
 import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
 import type { PulledMessage } from '../../../toolkit/core/dead-letters/pulled-message';
 

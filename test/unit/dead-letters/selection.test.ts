@@ -9,7 +9,7 @@ const letter = (attributes: Record<string, string>, messageId?: string): DeadLet
 
 const invalid = letter({ [ATTR.dlqReason]: 'INVALID_JSON', [ATTR.dlqStage]: 'language', [ATTR.dlqSourceMessageId]: '501', ['lang']: 'fr' }, '9001');
 const output = letter({ [ATTR.dlqReason]: 'INVALID_OUTPUT', [ATTR.dlqStage]: 'nlp', ['lang']: 'en' }, '9002');
-const exhausted = letter({ CloudPubSubDeadLetterSourceDeliveryCount: '10', CloudPubSubDeadLetterSourceSubscription: 'dev-ai-inference-nlp-push' }, '9003');
+const exhausted = letter({ CloudPubSubDeadLetterSourceDeliveryCount: '10', CloudPubSubDeadLetterSourceSubscription: 'dev-help-desk-nlp-push' }, '9003');
 const all = [invalid, output, exhausted];
 
 describe('compileSelection', () => {

@@ -86,7 +86,7 @@ describe('replayTarget', () => {
   });
 
   it.each([
-    ['another environment\'s topic', { [ATTR.dlqSourceTopic]: 'prod-ai-workloads-topic' }, /not a topic a stage of this pipeline consumes/],
+    ['another environment\'s topic', { [ATTR.dlqSourceTopic]: 'prod-desk-requests' }, /not a topic a stage of this pipeline consumes/],
     ['a topic no stage consumes (results)', { [ATTR.dlqSourceTopic]: topicName('results') }, /not a topic a stage of this pipeline consumes/],
     ['an unknown subscription', { [PUBSUB_DEAD_LETTER_ATTR.subscription]: 'somebody-elses-sub' }, /not a stage subscription of this pipeline/],
     ['a pull subscription', { [PUBSUB_DEAD_LETTER_ATTR.subscription]: subscriptionName('results') }, /not a stage subscription of this pipeline/],

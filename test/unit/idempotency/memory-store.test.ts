@@ -1,7 +1,7 @@
 import { leaseMillisFromTopology } from '../../../toolkit/core/idempotency/lease';
 import { MemoryIdempotencyStore } from '../../../toolkit/core/idempotency/memory-store';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { definition as pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../fixtures/pipelines/help-desk';
 import type { ClaimResult } from '../../../toolkit/core/runtime/hooks';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');

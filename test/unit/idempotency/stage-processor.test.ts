@@ -8,7 +8,7 @@ import { MemoryIdempotencyStore } from '../../../toolkit/core/idempotency/memory
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
 import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
-import { definition as pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../fixtures/pipelines/help-desk';
 import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
 import type { IdempotencyStore } from '../../../toolkit/core/runtime/hooks';
 import { createLogger } from '../../../toolkit/core/runtime/logger';

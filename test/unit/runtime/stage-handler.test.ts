@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { definition as pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../fixtures/pipelines/help-desk';
 import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
 import { createLogger } from '../../../toolkit/core/runtime/logger';
 import type { StageContext, StageDefinition, StageOutput } from '../../../toolkit/core/runtime/stage-definition';
@@ -12,11 +12,11 @@ import { FakePublisher } from '../../support/fakes/publisher';
 
 const topology = compileTopology(pipeline, { project: 'test-project', prefix: 'dev' });
 const TOPIC = {
-  requests: 'dev-ai-workloads-topic',
-  english: 'dev-ai-english-text',
-  englishAnalysed: 'dev-ai-english-analysed',
-  results: 'dev-ai-results',
-  deadLetters: 'dev-ai-dead-letters',
+  requests: 'dev-desk-requests',
+  english: 'dev-desk-english',
+  englishAnalysed: 'dev-desk-english-analysed',
+  results: 'dev-desk-results',
+  deadLetters: 'dev-desk-dead-letters',
 } as const;
 const NOW = new Date('2024-05-01T12:34:56.789Z');
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -516,6 +516,6 @@ describe('createStageHandler', () => {
     const act = () => createStageHandler(definition, { topology, publisher: new FakePublisher(), logger: createLogger({}, () => undefined), now: () => NOW });
 
     // Assess
-    expect(act).toThrow('stage "translate" is not in the pipeline topology (stages: language, onnx, ocr, ocrLanguage, nlp, classify)');
+    expect(act).toThrow('stage "translate" is not in the pipeline topology (stages: language, nlp, summary)');
   });
 });

@@ -3,7 +3,7 @@
  * arrived with goes on to the next hop under both carriers, so an official-client consumer still joins the trace.
  */
 import { z } from 'zod';
-import { definition as pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../fixtures/pipelines/help-desk';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
 import { createLogger } from '../../../toolkit/core/runtime/logger';

@@ -5,7 +5,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { z } from 'zod';
-import { definition as pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../fixtures/pipelines/help-desk';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
 import { PermanentError } from '../../../toolkit/core/runtime/errors';

@@ -1,5 +1,5 @@
 import { compileTopology, pullSubscriptionKey, pushSubscriptionKey } from '../../../toolkit/core/pipeline/compile';
-import { definition as pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../fixtures/pipelines/help-desk';
 import { DefinitionError } from '../../../toolkit/core/pipeline/errors';
 
 const options = { project: 'test-project', prefix: 'dev' } as const;

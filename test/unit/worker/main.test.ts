@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { workerCommand } from '../../../toolkit/cli/commands/worker';
 import { UsageError } from '../../../toolkit/cli/usage-error';
 import { runWorker, workerUsage, type WorkerIo } from '../../../toolkit/core/worker/main';
-import { pipeline } from '../../../functions/pipeline';
+import { pipeline } from '../../fixtures/pipelines/help-desk';
 
 /** Streams that record what the worker prints, and a stop-signal hook that is never fired. */
 function io() {

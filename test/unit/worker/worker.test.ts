@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
 import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { definition as pipeline } from '../../../functions/definition';
+import { definition as pipeline } from '../../fixtures/pipelines/help-desk';
 import { PermanentError, RetryableError } from '../../../toolkit/core/runtime/errors';
 import { createLogger } from '../../../toolkit/core/runtime/logger';
 import { OUTCOMES, type Outcome } from '../../../toolkit/core/runtime/outcome';
@@ -170,7 +170,7 @@ describe('startPullWorker', () => {
 
       // Assess
       expect(message.settled).toBe('ack');
-      expect(publisher.topicNames()).toEqual(['dev-ai-results']);
+      expect(publisher.topicNames()).toEqual(['dev-desk-results']);
       expect(JSON.parse(publisher.published[0]!.message.data.toString())).toEqual({ echoed: 'bonjour' });
       expect(publisher.published[0]!.message.attributes).toMatchObject({ [ATTR.correlationId]: 'c-4', [ATTR.stage]: 'language' });
     });
@@ -182,7 +182,7 @@ describe('startPullWorker', () => {
       const message = source.deliver(new FakePulledMessage('m-5', Buffer.from('{not json')));
       await flush();
       expect(message.settled).toBe('ack');
-      expect(publisher.topicNames()).toEqual(['dev-ai-dead-letters']);
+      expect(publisher.topicNames()).toEqual(['dev-desk-dead-letters']);
       expect(publisher.published[0]!.message.attributes).toMatchObject({ [ATTR.dlqReason]: 'INVALID_JSON', [ATTR.dlqSubscription]: SUBSCRIPTION_PATH });
     });
 
