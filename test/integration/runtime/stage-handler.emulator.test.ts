@@ -89,6 +89,8 @@ describe('stage runtime on the Pub/Sub emulator', () => {
       [ATTR.googclientTraceparent]: traceparent,
       ['lang']: 'en',
       [ATTR.stage]: 'echo',
+      // The request's identity, fixed at ingress from its idempotencyKey and carried on.
+      [ATTR.requestKey]: 'key:k-1',
       // The ingress message's publish time, carried on for end-to-end latency.
       [ATTR.ingressTime]: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });

@@ -4,6 +4,7 @@
  */
 import { loadSentenceEncoder } from '../../../functions/models/sentence-encoder';
 import { loadTopicClassifier } from '../../../functions/models/topic-classifier';
+import { definition } from '../../../functions/definition';
 import { loadClassifyDeps } from '../../../functions/stages/classify';
 import { handleClassify, type ClassifyDeps } from '../../../functions/stages/classify/handler';
 import type { NlpOutput } from '../../../functions/stages/nlp/schema';
@@ -26,7 +27,8 @@ describe('classify with the real model', () => {
   beforeAll(async () => {
     // The examples are embedded once when the classifier loads; spies below then see only request traffic.
     await loadTopicClassifier();
-    deps = await loadClassifyDeps({});
+    // The definition's batching for classify, as the runtime gives it to the stage's loader.
+    deps = await loadClassifyDeps({}, definition.stages.classify.batching);
   });
 
   afterEach(() => jest.restoreAllMocks());

@@ -10,6 +10,7 @@ import { loadOnnxImageModel } from '../../../functions/models/onnx-model';
 import { startSessionThread } from '../../../functions/models/onnx-session-thread';
 import { inspectImage } from '../../../functions/models/image-decoder';
 import { imageToTensor, type TensorItem } from '../../../functions/models/image-tensor';
+import { definition } from '../../../functions/definition';
 import { loadOnnxDeps } from '../../../functions/stages/onnx';
 import { parseOnnxStageConfig } from '../../../functions/stages/onnx/config';
 import { handleOnnx } from '../../../functions/stages/onnx/handler';
@@ -128,7 +129,7 @@ describe('onnx with the real PaddleOCR direction classifier', () => {
   it('shares session runs: 16 concurrent requests through the stage make at most 4 runs', async () => {
     // Prepare: the stage's own dependencies, with the model from gs:// as a deployment with ONNX_MODEL_URI has it.
     gcs.put('models-bucket', 'cls.onnx', await readFile(parseOnnxStageConfig({}).model.uri));
-    const deps = await loadOnnxDeps({ ONNX_MODEL_URI: 'gs://models-bucket/cls.onnx' }, { cacheDir });
+    const deps = await loadOnnxDeps({ ONNX_MODEL_URI: 'gs://models-bucket/cls.onnx' }, { cacheDir }, definition.stages.onnx.batching);
     const inputs = await Promise.all(Array.from({ length: 16 }, async (_, i) => ({ image: { data: (await ticket(FORMATS[i % 4]!, i % 2 === 1)).toString('base64') } })));
 
     // Act
