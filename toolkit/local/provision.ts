@@ -85,7 +85,7 @@ function subscriptionOptions(topology: CompiledTopology, subscription: CompiledS
   const deadLetterTopic = subscription.deadLetterPolicy ? topology.topics[subscription.deadLetterPolicy.deadLetterTopic] : undefined;
   return {
     ackDeadlineSeconds: subscription.ackDeadlineSeconds,
-    // Accepted and ignored by the emulator (DESIGN.md): the stage runtime applies a stage's filter itself, and the
+    // Accepted and ignored by the emulator: the stage runtime applies a stage's filter itself, and the
     // filter router feeds every other filtered subscription only what matches.
     filter: subscription.filter || undefined,
     enableMessageOrdering: subscription.enableMessageOrdering,

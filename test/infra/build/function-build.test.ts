@@ -63,8 +63,8 @@ describe('buildFunctionSources', () => {
   it('builds one archive per stage, each with the entry and only its own stage module', async () => {
     const sources = await buildFunctionSources(options(root));
     expect(Object.keys(sources).sort()).toEqual(['greet', 'greetAgain', 'shout']);
-    expect(sources['greet']!.files).toEqual(['functions/index.js', 'functions/shared/hello.js', 'functions/stages/greet/index.js', 'package-lock.json', 'package.json']);
-    expect(sources['shout']!.files).toEqual(['functions/index.js', 'functions/shared/hello.js', 'functions/stages/shout/index.js', 'package-lock.json', 'package.json']);
+    expect(sources['greet']!.files).toEqual(['functions/common/hello.js', 'functions/index.js', 'functions/stages/greet/index.js', 'package-lock.json', 'package.json']);
+    expect(sources['shout']!.files).toEqual(['functions/common/hello.js', 'functions/index.js', 'functions/stages/shout/index.js', 'package-lock.json', 'package.json']);
     expect(unzipList(sources['greet']!.zipPath)).toEqual(sources['greet']!.files);
     execFileSync('unzip', ['-tq', sources['shout']!.zipPath]);
   });
@@ -122,7 +122,7 @@ describe('buildFunctionSources', () => {
 
   it('fails when deployed code imports code that is not deployable', async () => {
     const leaky = fixtureRepo();
-    write(leaky, 'functions/shared/hello.ts', "import { bar } from '../../toolkit/local/runner';\nexport const b = bar;\nexport function hello(name: string): string {\n  return name;\n}\n");
+    write(leaky, 'functions/common/hello.ts', "import { bar } from '../../toolkit/local/runner';\nexport const b = bar;\nexport function hello(name: string): string {\n  return name;\n}\n");
     await expect(buildFunctionSources(options(leaky))).rejects.toThrow(/not deployable[\s\S]*toolkit\/local\/runner\.ts/);
   });
 

@@ -9,7 +9,7 @@ export const CLAIM_CHECK_DEFAULTS = {
    * which grows with its input (a stage that copies the text and adds its findings) still fits, and that a push
    * request (JSON, base64 data: 4/3 of the bytes) stays small; large enough that everyday requests never pay
    * for the extra Cloud Storage round trip. Pub/Sub's throughput quotas and price count bytes, Cloud Storage's
-   * count operations, so moving only the large payloads is cheapest. (The seeds' SQS limit was 256 KB.)
+   * count operations, so moving only the large payloads is cheapest. (SQS's message limit is 256 KB.)
    */
   thresholdBytes: 512 * 1024,
   /**

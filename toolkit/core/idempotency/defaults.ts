@@ -6,7 +6,7 @@
 export const IDEMPOTENCY_DEFAULTS = {
   /**
    * How long a completed message is remembered: a redelivery or a re-publish within this window is acknowledged
-   * without reprocessing. The seeds' SQS content-based deduplication remembered 5 minutes; 10 minutes also covers
+   * without reprocessing. SQS FIFO content-based deduplication remembers 5 minutes; 10 minutes also covers
    * Pub/Sub's redelivery of a message whose acknowledgement was lost (at most the 600 s ack deadline later).
    */
   windowSeconds: 600,

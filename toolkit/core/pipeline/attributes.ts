@@ -38,7 +38,7 @@ export const ATTR = {
   claimCheck: 'claimCheck',
   /**
    * The message's ordering key, repeated as an attribute and carried through every stage: the emulator's push
-   * body has no `orderingKey` (DESIGN.md), so locally the runtime restores the key from here.
+   * body has no `orderingKey`, so locally the runtime restores the key from here.
    */
   orderingKey: 'orderingKey',
   /**

@@ -2,20 +2,20 @@
  * Every default of the pipeline, in one place, each with its reason.
  */
 export const DEFAULTS = {
-  /** The seeds kept messages 14 days (SQS retention); Pub/Sub allows up to 31. */
+  /** 14 days, as SQS queues retain messages at most; Pub/Sub allows up to 31. */
   topicMessageRetentionDuration: '1209600s',
   /**
    * Subscriptions keep unacknowledged messages as long as Pub/Sub allows a subscription to (7 days), so an outage
    * of a stage loses nothing; the topics' longer retention allows seeking back further.
    */
   subscriptionMessageRetentionDuration: '604800s',
-  /** The seeds' visibility timeout was 30 s; a stage's timeout and ack deadline start there. */
+  /** 30 s, SQS's default visibility timeout; a stage's timeout and ack deadline start there. */
   timeoutSeconds: 30,
   /** First retry after 10 s: long enough for a transient dependency to recover, short enough to stay interactive. */
   minimumBackoff: '10s',
   /** Pub/Sub's maximum backoff; with 10 attempts a message is retried for roughly half an hour. */
   maximumBackoff: '600s',
-  /** The seeds' max receive count. */
+  /** 10, a common SQS dead-letter max receive count: enough for transient faults, few for a poison message. */
   maxDeliveryAttempts: 10,
   /** Ordering costs throughput; stages opt in. */
   enableMessageOrdering: false,

@@ -78,7 +78,7 @@ function fromPushBody(body: PushBody, topic: string | undefined): ReceivedMessag
     attributes: m.attributes ?? {},
     messageId,
     publishTime: m.publishTime ?? m.publish_time,
-    // The emulator's push body has no orderingKey (DESIGN.md); `aipipe publish` repeats it in an attribute that
+    // The emulator's push body has no orderingKey; `aipipe publish` repeats it in an attribute that
     // every stage carries on, so locally the key survives every hop (docs/ordering.md).
     orderingKey: m.orderingKey || m.attributes?.[ATTR.orderingKey] || undefined,
     subscription: body.subscription,

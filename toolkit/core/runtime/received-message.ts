@@ -6,7 +6,7 @@ export interface ReceivedMessage {
   readonly messageId: string;
   /** RFC 3339 publish time; the emulator and Google Cloud always send it, but a hand-made request may not. */
   readonly publishTime?: string;
-  /** Absent on the emulator's push bodies even when one was set (DESIGN.md). */
+  /** Absent on the emulator's push bodies even when one was set. */
   readonly orderingKey?: string;
   /** Full subscription path; absent in some CloudEvents. */
   readonly subscription?: string;
