@@ -4,12 +4,12 @@
  * records each push request (arrival, answer, status) and the process's resident memory at its first answer, so
  * the cold start is measured from the process's start to its first acknowledgement.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { freePort } from '../../toolkit/local/ports';
+import { startProcess, waitUntil } from '../../toolkit/local/processes';
 
 /** One push request as the relay saw it; times are ms since the process was started. */
 export interface RelayedRequest {
@@ -56,20 +56,18 @@ export async function serveFunction(options: {
   const bin = path.join(options.dir, 'node_modules', '.bin', 'functions-framework');
   if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: the archive's dependencies do not include @google-cloud/functions-framework`);
   const started = performance.now();
-  // Node itself (not npx, not a shell) so that the pid is the process whose memory is read.
-  const child = spawn(process.execPath, [bin, `--target=${options.entryPoint}`, '--signature-type=http', `--port=${port}`], {
+  // Node itself (not npx, not a shell) so that the pid is the process whose memory is read; its own process
+  // group, stopped as a whole (SIGTERM, then SIGKILL 3 s later).
+  const child = startProcess(`function ${options.entryPoint}`, process.execPath, [bin, `--target=${options.entryPoint}`, '--signature-type=http', `--port=${port}`], {
     cwd: options.dir,
     env: { ...options.env, PORT: String(port) },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const pid = child.pid as number;
-  const stop = () => stopGroup(child);
+  const { pid } = child;
+  const output = (): string => child.output();
+  const stop = () => child.stop(3_000);
   try {
-    await waitForPort(port, child, options.listenTimeoutMillis, () => output);
+    // Polled every 10 ms: the time to listening is one of the figures.
+    await waitUntil(`function ${options.entryPoint} listening on port ${port}`, () => connects(port), { timeoutMillis: options.listenTimeoutMillis, process: child, intervalMillis: 10 });
   } catch (error) {
     await stop();
     throw error;
@@ -103,23 +101,13 @@ export async function serveFunction(options: {
     requests,
     rssAtFirstAnswerBytes: () => rssAtFirstAnswer,
     rssBytes: () => residentBytes(pid),
-    output: () => output,
+    output,
     stop: async () => {
       relay.closeAllConnections();
       await new Promise<void>((resolve) => relay.close(() => resolve()));
       await stop();
     },
   };
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMillis: number, output: () => string): Promise<void> {
-  const deadline = performance.now() + timeoutMillis;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the function exited (${child.exitCode ?? child.signalCode}) before listening:\n${output()}`);
-    if (await connects(port)) return;
-    if (performance.now() > deadline) throw new Error(`the function did not listen on port ${port} within ${timeoutMillis} ms:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function connects(port: number): Promise<boolean> {
@@ -131,24 +119,4 @@ function connects(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** SIGTERM to the process group, SIGKILL if it is still there 3 s later. */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-(child.pid as number), 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }, 3_000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -3,30 +3,14 @@
  * against a topology compiled independently of the app's wiring: every stage and subscription is watched, and
  * nothing is watched that the topology does not have.
  */
-import { Testing } from 'cdktf';
-import { definition as pipeline } from '../../../functions/definition';
-import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
-import type { EnvironmentConfig } from '../../../toolkit/infra/config';
 import { MONITORING_DEFAULTS } from '../../../toolkit/infra/monitoring-defaults';
-import { type Body, fixtureConfig, fixtureStacks, only, parse, resources, type SynthJson, target } from '../support/synth';
+import { type Body, only, resources, type SynthJson, stackCases, type StackCase, target } from '../support/synth';
 
-interface Case {
-  readonly environment: EnvironmentConfig;
-  readonly topology: CompiledTopology;
-  readonly json: SynthJson;
-}
-
-let cases: Case[];
+let cases: StackCase[];
 
 beforeAll(() => {
-  const config = fixtureConfig();
-  const stacks = fixtureStacks(config);
-  cases = config.environments.map((environment, i) => ({
-    environment,
-    topology: compileTopology(pipeline, { project: environment.project, prefix: environment.prefix, labels: { env: environment.name } }),
-    json: parse(Testing.synth(stacks[i] as (typeof stacks)[number])),
-  }));
+  // Prepare: synthesise every stack once; compile the topology independently of the app's own wiring.
+  cases = stackCases();
 });
 
 interface Tile {
@@ -38,7 +22,7 @@ const filtersOf = (tiles: readonly Tile[]): string[] => tiles.flatMap((t) => t.w
 const quoted = (filter: string, label: string): string[] => [...filter.matchAll(new RegExp(`${label.replace(/\./g, '\\.')}="([^"]+)"`, 'g'))].map((m) => m[1] as string);
 
 describe.each(['dev', 'prod'])('%s stack monitoring', (env) => {
-  const current = (): Case => {
+  const current = (): StackCase => {
     const found = cases.find((c) => c.environment.name === env);
     if (!found) throw new Error(`no ${env} stack`);
     return found;

@@ -3,37 +3,20 @@
  * between the CDKTF constructs and the compiler (a renamed topic, a lost filter, a changed dead-letter policy)
  * fails here.
  */
-import { Testing } from 'cdktf';
-import type { EnvironmentConfig } from '../../../toolkit/infra/config';
-import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { definition as pipeline } from '../../../functions/definition';
-import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
-import { type Body, fixtureConfig, fixtureStacks, parse, reference, resources, type SynthJson, target } from '../support/synth';
+import { type Body, reference, resources, type SynthJson, stackCases, type StackCase, target } from '../support/synth';
 
-interface Case {
-  readonly environment: EnvironmentConfig;
-  readonly topology: CompiledTopology;
-  readonly json: SynthJson;
-}
-
-let cases: Case[];
+let cases: StackCase[];
 
 beforeAll(() => {
   // Prepare: synthesise every stack once; compile the topology independently of the app's own wiring.
-  const config = fixtureConfig();
-  const stacks = fixtureStacks(config);
-  cases = config.environments.map((environment, i) => ({
-    environment,
-    topology: compileTopology(pipeline, { project: environment.project, prefix: environment.prefix, labels: { env: environment.name } }),
-    json: parse(Testing.synth(stacks[i] as (typeof stacks)[number])),
-  }));
+  cases = stackCases();
 });
 
 const byName = (json: SynthJson, type: string): Map<string, Body> =>
   new Map(resources(json, type).map((r) => [r.body['name'] as string, r.body]));
 
 describe.each(['dev', 'prod'])('%s stack', (env) => {
-  const current = (): Case => {
+  const current = (): StackCase => {
     const found = cases.find((c) => c.environment.name === env);
     if (!found) throw new Error(`no ${env} stack`);
     return found;

@@ -8,7 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { createStacks } from '../../../toolkit/infra/app';
-import { type AppConfig, parseConfig } from '../../../toolkit/infra/config';
+import { type AppConfig, type EnvironmentConfig, parseConfig } from '../../../toolkit/infra/config';
+import { compileTopology } from '../../../toolkit/core/pipeline/compile';
+import type { CompiledTopology } from '../../../toolkit/core/pipeline/topology';
 import type { FunctionSourceRef, PipelineStack } from '../../../toolkit/infra/stacks/pipeline-stack';
 import { pipeline } from '../../../functions/pipeline';
 import environmentFixture from '../../fixtures/infra/environment.json';
@@ -63,6 +65,23 @@ export function fixtureFunctionSource(): FunctionSourceRef {
 /** The app's stacks for a configuration, built on a test app. */
 export function fixtureStacks(config: AppConfig = fixtureConfig(), source: FunctionSourceRef = fixtureFunctionSource()): PipelineStack[] {
   return createStacks(Testing.app(), pipeline, config, Object.fromEntries(pipeline.stageKeys.map((key) => [key, source])));
+}
+
+/** One environment's synthesised stack beside the topology compiled for it independently of the app's wiring. */
+export interface StackCase {
+  readonly environment: EnvironmentConfig;
+  readonly topology: CompiledTopology;
+  readonly json: SynthJson;
+}
+
+/** Every fixture environment's stack, synthesised once, with `compileTopology` of the pipeline for it. */
+export function stackCases(config: AppConfig = fixtureConfig()): StackCase[] {
+  const stacks = fixtureStacks(config);
+  return config.environments.map((environment, i) => ({
+    environment,
+    topology: compileTopology(pipeline.definition, { project: environment.project, prefix: environment.prefix, labels: { env: environment.name } }),
+    json: parse(Testing.synth(stacks[i] as PipelineStack)),
+  }));
 }
 
 /** Synthesises a stack (or a scope, via `Testing.synthScope`'s string) to parsed JSON. */

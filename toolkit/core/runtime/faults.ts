@@ -3,9 +3,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RetryableError } from './errors';
-import type { IdempotencyStore } from './hooks';
+import { noIdempotency, type IdempotencyStore } from './hooks';
 import { describeZodError } from './push-body';
 import type { StageDefinition } from './stage-definition';
+import type { StageRuntime } from './stage-processor';
 
 /**
  * Fault injection for resilience tests: `PIPELINE_FAULTS='{"nlp": {"retryableRate": 0.1}}'` makes the nlp
@@ -91,4 +92,10 @@ export function withStoreFaults(store: IdempotencyStore, stage: string, faults: 
       return store.complete(...args);
     },
   };
+}
+
+/** A stage's runtime with the store faults PIPELINE_FAULTS asks for; the runtime itself when there are none. */
+export function withRuntimeFaults(runtime: StageRuntime, stage: string, faults: Faults | undefined): StageRuntime {
+  const idempotency = withStoreFaults(runtime.idempotency ?? noIdempotency, stage, faults);
+  return idempotency === (runtime.idempotency ?? noIdempotency) ? runtime : { ...runtime, idempotency };
 }

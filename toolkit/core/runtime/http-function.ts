@@ -5,8 +5,7 @@ import { createIdempotencyStore, leaseMillisFromTopology, parseIdempotencyConfig
 import { compileTopology } from '../pipeline/compile';
 import type { PipelineDefinition } from '../pipeline/types';
 import { parseRuntimeEnv } from './environment';
-import { parseFaults, withFaults, withStoreFaults } from './faults';
-import { noIdempotency } from './hooks';
+import { parseFaults, withFaults, withRuntimeFaults } from './faults';
 import { lazy } from './lazy';
 import { createLogger } from './logger';
 import { createPubSubPublisher } from './publisher';
@@ -55,7 +54,7 @@ export function httpFunction<In, Out, Deps, Attr extends string>(
     const faults = parseFaults(env['PIPELINE_FAULTS']);
     const stage = load();
     const runtime = runtimeFromEnv(definition, env);
-    return createStageHandler(withFaults(stage, faults), { ...runtime, idempotency: withStoreFaults(runtime.idempotency ?? noIdempotency, stage.stage, faults) });
+    return createStageHandler(withFaults(stage, faults), withRuntimeFaults(runtime, stage.stage, faults));
   });
   const http = async (req: Request, res: Response): Promise<void> => (await handler())(req, res);
   return Object.assign(http, { warmUp: async () => (await handler()).warmUp() });

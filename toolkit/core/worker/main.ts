@@ -9,8 +9,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { loadPipeline, type Pipeline } from '../pipeline-app/create-pipeline';
 import { runtimeFromEnv } from '../runtime/http-function';
 import { parseRuntimeEnv } from '../runtime/environment';
-import { parseFaults, withFaults, withStoreFaults } from '../runtime/faults';
-import { noIdempotency } from '../runtime/hooks';
+import { parseFaults, withFaults, withRuntimeFaults } from '../runtime/faults';
 import { installTracingFromEnv } from '../runtime/tracing-setup';
 import { parseWorkerConfig, WORKER_FLAG_OPTIONS, WORKER_FLAGS_USAGE } from './config';
 import { WORKER_READY_MESSAGE } from './ready';
@@ -85,8 +84,7 @@ export async function runWorker(pipeline: Pipeline, argv: readonly string[], env
   // Before the first message: spans go where TRACING_EXPORTER says (runtime/tracing-setup.ts).
   const tracing = await installTracingFromEnv(env);
   const runtime = {
-    ...base,
-    idempotency: withStoreFaults(base.idempotency ?? noIdempotency, stageKey, faults),
+    ...withRuntimeFaults(base, stageKey, faults),
     topology: pipeline.compile({ project: runtimeEnv.GOOGLE_CLOUD_PROJECT, prefix: runtimeEnv.PIPELINE_PREFIX, delivery: { [stageKey]: 'pull' } }),
   };
   const subscriber = new PubSub({ projectId: runtimeEnv.GOOGLE_CLOUD_PROJECT });
