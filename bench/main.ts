@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const allStages: readonly string[] = pipeline.stageKeys;
   const stageKeys = values.stages === undefined ? allStages : values.stages.split(',').map((s) => s.trim());
   for (const key of stageKeys) if (!allStages.includes(key)) throw new Error(`--stages ${key}: expected some of ${allStages.join(', ')}`);
-  const models = MODEL_BENCHES.filter((m) => m.stages.some((stage) => stageKeys.includes(stage))).map((m) => m.model);
+  const models = MODEL_BENCHES.filter((m) => [...m.stages, ...(m.decodingReferenceFor ?? [])].some((stage) => stageKeys.includes(stage))).map((m) => m.model);
   const raw: RawModelReport[] = runs('raw') ? await benchRawModels({ quick, log, models }) : [];
 
   // b. Stage servers; c. the baseline.
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   for (const key of stageKeys) {
     const notes: string[] = [];
     const model = raw.find((m) => m.stages.includes(key));
+    const decodingReference = raw.find((m) => MODEL_BENCHES.find((b) => b.model === m.model)?.decodingReferenceFor?.includes(key));
     let server: ServerRun[] | undefined;
     let baseline: ServerRun | undefined;
     if (!stageSample(key, 0)) notes.push('no sample input in bench/samples.ts: server not measured');
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
       model: model?.model,
       rawPerSec: model?.best?.perSec,
       rawCpuMsPerMsg: model?.best?.cpuMsPerMsg,
+      rawDecodingPerSec: decodingReference?.best?.perSec,
+      rawDecodingCpuMsPerMsg: decodingReference?.best?.cpuMsPerMsg,
       serverPerSec: best?.perSec,
       baselinePerSec: baseline?.perSec,
       cpuMsPerMsg: best?.cpuMsPerMsg,

@@ -30,6 +30,11 @@ export type ProcessVariant = z.infer<typeof processVariantSchema>;
 export interface ModelBench {
   readonly model: string;
   readonly stages: readonly string[];
+  /**
+   * Stages this model is a second, wider reference for: the model together with the input decoding the stage must
+   * do (image files in), where `stages`' figure starts from ready tensors.
+   */
+  readonly decodingReferenceFor?: readonly string[];
   /** One entry per process to start. */
   readonly variants: (quick: boolean) => Omit<ProcessVariant, 'durationMillis' | 'maxMessages'>[];
 }
@@ -48,7 +53,15 @@ export const MODEL_BENCHES: readonly ModelBench[] = [
       { backend: 'wasm-simd', threads: [2], batchSizes: quick ? [32] : [16, 32, 64] },
     ],
   },
-  { model: 'onnx-direction-cls', stages: ['onnx'], variants: (quick) => [{ threads: [1, 2], batchSizes: quick ? [1, 16] : [1, 8, 16, 32] }] },
+  { model: 'onnx-direction-cls', stages: ['onnx'], variants: (quick) => [{ threads: [1, 2], batchSizes: quick ? [1, 4, 16] : [1, 4, 8, 16, 32] }] },
+  // The same model fed from the sample image files: sharp's header read, decode and resize (the stage's own
+  // image-tensor code, the images of a batch decoded at once on libuv's pool), then the session.
+  {
+    model: 'onnx-direction-cls from files',
+    stages: [],
+    decodingReferenceFor: ['onnx'],
+    variants: (quick) => [{ threads: [1, 2], batchSizes: quick ? [4, 16] : [1, 4, 16] }],
+  },
   // tesseract.js runs jobs one at a time in its worker thread; a "batch" here is that many jobs queued at once,
   // which keeps the worker busy while the main thread hands over the next image.
   { model: 'tesseract', stages: ['ocr'], variants: () => [{ batchSizes: [1, 4], threads: [1] }] },
@@ -108,6 +121,27 @@ async function loadRunner(model: string, variant: ProcessVariant, threads: numbe
       const data = Float32Array.from({ length: 64 * pixels }, (_, i) => Math.sin(i) * 0.5);
       return async (_offset, size) => {
         await session.run({ [input as string]: new ort.Tensor('float32', data.subarray(0, size * pixels), [size, 3, 48, 192]) });
+      };
+    }
+    case 'onnx-direction-cls from files': {
+      const ort = requireHere('onnxruntime-node') as typeof import('onnxruntime-node');
+      const { defaultOnnxModelConfig } = await import('../functions/stages/onnx/config');
+      const { onnxModelConfigSchema } = await import('../functions/models/onnx-model');
+      const { inspectImage } = await import('../functions/models/image-decoder');
+      const { imageToTensor } = await import('../functions/models/image-tensor');
+      const { IMAGE_DEFAULTS } = await import('../functions/stages/image-defaults');
+      const { IMAGE_SAMPLES } = await import('./samples');
+      const config = onnxModelConfigSchema.parse(defaultOnnxModelConfig());
+      const limits = { maxPixels: IMAGE_DEFAULTS.maxPixels };
+      const session = await ort.InferenceSession.create(config.uri, { graphOptimizationLevel: 'all', intraOpNumThreads: threads });
+      const images = IMAGE_SAMPLES.map((sample) => readFileSync(join(__dirname, '..', 'test', 'fixtures', 'images', sample.file)));
+      const pixels = config.input.dims[0] * config.input.dims[1] * config.input.dims[2];
+      const decode = async (bytes: Buffer) => imageToTensor(bytes, await inspectImage(bytes, limits), config, limits);
+      return async (offset, size) => {
+        const tensors = await Promise.all(Array.from({ length: size }, (_, i) => decode(images[(offset + i) % images.length] as Buffer)));
+        const batch = new Float32Array(size * pixels);
+        tensors.forEach((tensor, i) => batch.set(tensor, i * pixels));
+        await session.run({ [config.input.name]: new ort.Tensor('float32', batch, [size, ...config.input.dims]) });
       };
     }
     case 'tesseract': {

@@ -80,12 +80,16 @@ export async function decoded<T>(output: Promise<T>, info: Pick<ImageInfo, 'form
   }
 }
 
-/** The image turned upright (EXIF orientation, then `rotateDegrees` clockwise), grey, as an uncompressed PNG. */
+/**
+ * The image turned upright (EXIF orientation, then `rotateDegrees` clockwise), as an uncompressed one-channel grey
+ * PNG.
+ */
 export function uprightGreyPng(bytes: Buffer, info: Pick<ImageInfo, 'format'>, options: ImageLimits & { readonly rotateDegrees?: number }): Promise<Buffer> {
   let image = openImage(bytes, options);
   if (options.rotateDegrees) image = image.rotate(options.rotateDegrees);
-  // Transparent text is common: composite over white. No deflate: the reader is in the same process.
-  return decoded(image.flatten({ background: '#ffffff' }).greyscale().png({ compressionLevel: 0, adaptiveFiltering: false }).toBuffer(), info);
+  // Transparent text is common: composite over white. `b-w`, not `greyscale()`, which keeps three equal channels
+  // and so three times the bytes. No deflate: the reader is in the same process.
+  return decoded(image.flatten({ background: '#ffffff' }).toColourspace('b-w').png({ compressionLevel: 0, adaptiveFiltering: false }).toBuffer(), info);
 }
 
 const EXPECTED = 'a JPEG, PNG, WebP, GIF, TIFF or AVIF file';

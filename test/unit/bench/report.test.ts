@@ -67,6 +67,23 @@ describe('computeTargets', () => {
     expect(byName['classify stage ≥ 2 × the sample-style baseline']).toMatchObject({ value: 1.8, met: false });
   });
 
+  it('judges an image stage against its model on tensors and, when measured, against the model fed from image files', () => {
+    // Prepare: onnx with both raw figures, ocr with the tensor-free one only.
+    const stages = [
+      stage('onnx', { rawPerSec: 1000, rawCpuMsPerMsg: 1.5, rawDecodingPerSec: 250, rawDecodingCpuMsPerMsg: 7, serverPerSec: 200, cpuMsPerMsg: 9 }),
+      stage('ocr', { rawPerSec: 6, rawCpuMsPerMsg: 160, serverPerSec: 6.3, cpuMsPerMsg: 170 }),
+    ];
+
+    // Act
+    const byName = Object.fromEntries(computeTargets(stages, report().pipeline).map((t) => [t.name, t]));
+
+    // Assess: 200 / 1000 = 0.2 < 0.6; 200 / 250 = 0.8 ≥ 0.6; 6.3 / 6 = 1.05 ≥ 1; ocr has no second line.
+    expect(byName['onnx server ≥ 0.6 × its model’s best raw throughput']).toMatchObject({ value: 0.2, met: false });
+    expect(byName['onnx server ≥ 0.6 × its model and image decoding in process (image files in)']).toMatchObject({ value: 0.8, met: true });
+    expect(byName['ocr server ≥ 1 × its model’s best raw throughput']).toMatchObject({ value: 1.05, met: true });
+    expect(Object.keys(byName).filter((name) => name.includes('image files in'))).toEqual(['onnx server ≥ 0.6 × its model and image decoding in process (image files in)']);
+  });
+
   it('leaves a target unjudged when a figure is missing', () => {
     const targets = computeTargets([stage('classify', { rawPerSec: 60 })], { textMessages: 0, pushPerSec: null, pullPerSec: null });
     expect(targets.every((t) => t.met === null && t.value === null)).toBe(true);
