@@ -1,5 +1,5 @@
-import { definition as pipeline } from '../../../functions/definition';
 import type { PipelineDefinition } from '../../../toolkit/core/pipeline/types';
+import { definition as pipeline } from '../../fixtures/pipelines/help-desk';
 
 /**
  * Overrides of a pipeline definition: objects are merged key by key, arrays and scalars replace, and `null`
@@ -22,7 +22,9 @@ function merge(base: unknown, overrides: Record<string, unknown>): Record<string
 }
 
 /**
- * The default pipeline with `overrides` applied, as a fresh deep copy (the real `pipeline` is never mutated).
+ * The toolkit tests' own pipeline, the help desk (test/fixtures/pipelines/help-desk.ts), with `overrides` applied,
+ * as a fresh deep copy (the fixture is never mutated). It is the help desk rather than the example in functions/ so
+ * that the toolkit's tests do not change when the example does.
  * The result is typed as a definition but not checked: building invalid definitions is the point.
  */
 export function definition(overrides: DefinitionOverrides = {}): PipelineDefinition {
