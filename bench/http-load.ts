@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../toolkit/local/ports';
-import { readProcessUsage } from './proc-usage';
+import { readProcessUsage, waitForIdle } from './proc-usage';
 import type { ServerRun } from './report';
 import type { SampleMessage } from './samples';
 import type { ServerMessage } from './server-protocol';
@@ -112,6 +112,9 @@ export interface LoadOptions {
 export async function loadServer(server: BenchServer, options: LoadOptions): Promise<ServerRun> {
   let next = 0;
   const latencies: number[] = [];
+  // Each level starts on an idle server and ends when the server has finished what it was sent, so that the CPU it
+  // spends is divided by the messages it processed, not by those answered within the window.
+  await waitForIdle(server.pid);
   const before = readProcessUsage(server.pid);
   const publishedBefore = await server.published();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -142,12 +145,14 @@ export async function loadServer(server: BenchServer, options: LoadOptions): Pro
       if (latencies.length === options.maxRequests) instance.stop();
     });
   });
+  await waitForIdle(server.pid);
   const after = readProcessUsage(server.pid);
   const publishedAfter = await server.published();
   const outcomes: Record<string, number> = {};
   for (const [topic, count] of Object.entries(publishedAfter.published)) outcomes[topic] = count - (publishedBefore.published[topic] ?? 0);
   const publishedCount = Object.values(outcomes).reduce((sum, n) => sum + n, 0);
   const ok = result['2xx'];
+  const processed = publishedCount > 0 ? publishedCount : ok;
   const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
   return {
     connections: options.connections,
@@ -157,7 +162,8 @@ export async function loadServer(server: BenchServer, options: LoadOptions): Pro
     errors: result.errors + result.timeouts,
     // No response within the window (a stage far slower than the window): a zero-count summary, not NaNs.
     latencyMs: latencies.length > 0 ? summarize(latencies) : { count: 0, p50: 0, p95: 0, p99: 0, max: 0, mean: 0 },
-    cpuMsPerMsg: ok > 0 ? Math.round(((after.cpuMillis - before.cpuMillis) / ok) * 1000) / 1000 : 0,
+    // Every message the server processes publishes one (its result, or its dead letter).
+    cpuMsPerMsg: processed > 0 ? Math.round(((after.cpuMillis - before.cpuMillis) / processed) * 1000) / 1000 : 0,
     peakRssMb: Math.round(after.peakRssBytes / 2 ** 20),
     outcomes,
     meanPublishedBytes: publishedCount > 0 ? Math.round((publishedAfter.publishedBytes - publishedBefore.publishedBytes) / publishedCount) : 0,

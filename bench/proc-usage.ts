@@ -51,3 +51,21 @@ export function readTotalUsage(pids: readonly number[]): ProcessUsage {
   }
   return { cpuMillis, rssBytes, peakRssBytes };
 }
+
+/**
+ * Waits until the process has used less than `busyShare` of one core over `quietMillis` (or `maxMillis` have
+ * passed): the work a load level left queued (a slow model's backlog of requests the load generator has already
+ * given up on) then ends before the next figure is read, instead of being charged to it.
+ */
+export async function waitForIdle(pid: number, options: { quietMillis?: number; busyShare?: number; maxMillis?: number } = {}): Promise<void> {
+  const quietMillis = options.quietMillis ?? 500;
+  const busyShare = options.busyShare ?? 0.05;
+  const deadline = Date.now() + (options.maxMillis ?? 60_000);
+  let last = readProcessUsage(pid).cpuMillis;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, quietMillis));
+    const now = readProcessUsage(pid).cpuMillis;
+    if (now - last < quietMillis * busyShare) return;
+    last = now;
+  }
+}
