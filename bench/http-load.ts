@@ -112,9 +112,7 @@ export interface LoadOptions {
 export async function loadServer(server: BenchServer, options: LoadOptions): Promise<ServerRun> {
   let next = 0;
   const latencies: number[] = [];
-  // Each level starts on an idle server and ends when the server has finished what it was sent, so that the CPU it
-  // spends is divided by the messages it processed, not by those answered within the window.
-  await waitForIdle(server.pid);
+  // The server is idle here: it was ready, or the level before ended with `waitForIdle` below.
   const before = readProcessUsage(server.pid);
   const publishedBefore = await server.published();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -145,6 +143,8 @@ export async function loadServer(server: BenchServer, options: LoadOptions): Pro
       if (latencies.length === options.maxRequests) instance.stop();
     });
   });
+  // A level ends when the server has finished what it was sent, so that the CPU it spent is divided by the messages
+  // it processed, not by those answered within the window, and none of it is left for the next level.
   await waitForIdle(server.pid);
   const after = readProcessUsage(server.pid);
   const publishedAfter = await server.published();

@@ -6,9 +6,7 @@
  * <variant-json>`, the child prints one JSON line with its runs.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { rawModelSchema, rawRunSchema, type RawModelReport, type RawRun } from './report';
 import { englishText, OTHER_TEXTS } from './samples';
@@ -130,11 +128,11 @@ async function loadRunner(model: string, variant: ProcessVariant, threads: numbe
       const { inspectImage } = await import('../functions/models/image-decoder');
       const { imageToTensor } = await import('../functions/models/image-tensor');
       const { IMAGE_DEFAULTS } = await import('../functions/stages/image-defaults');
-      const { IMAGE_SAMPLES } = await import('./samples');
+      const { imageSampleFiles } = await import('./samples');
       const config = onnxModelConfigSchema.parse(defaultOnnxModelConfig());
       const limits = { maxPixels: IMAGE_DEFAULTS.maxPixels };
       const session = await ort.InferenceSession.create(config.uri, { graphOptimizationLevel: 'all', intraOpNumThreads: threads });
-      const images = IMAGE_SAMPLES.map((sample) => readFileSync(join(__dirname, '..', 'test', 'fixtures', 'images', sample.file)));
+      const images = imageSampleFiles();
       const pixels = config.input.dims[0] * config.input.dims[1] * config.input.dims[2];
       const decode = async (bytes: Buffer) => imageToTensor(bytes, await inspectImage(bytes, limits), config, limits);
       return async (offset, size) => {
@@ -151,8 +149,8 @@ async function loadRunner(model: string, variant: ProcessVariant, threads: numbe
       const eng = requireHere('@tesseract.js-data/eng') as { langPath: string; gzip: boolean; code: string };
       const worker = await createWorker(eng.code, OEM.LSTM_ONLY, { langPath: eng.langPath, gzip: eng.gzip, cacheMethod: 'none' });
       // The files the ocr stage's samples carry, as they are: Tesseract decodes them itself.
-      const { IMAGE_SAMPLES } = await import('./samples');
-      const images = IMAGE_SAMPLES.map((sample) => readFileSync(join(__dirname, '..', 'test', 'fixtures', 'images', sample.file)));
+      const { imageSampleFiles } = await import('./samples');
+      const images = imageSampleFiles();
       return async (offset, size) => {
         await Promise.all(Array.from({ length: size }, (_, i) => worker.recognize(images[(offset + i) % images.length] as Buffer)));
       };

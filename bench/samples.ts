@@ -57,10 +57,17 @@ export const IMAGE_SAMPLES = [
   { file: 'ticket.png', contentType: 'image/png' },
 ] as const;
 
+let imageFiles: Buffer[] | undefined;
+/** The bytes of `IMAGE_SAMPLES`, in their order (read once). */
+export function imageSampleFiles(): readonly Buffer[] {
+  imageFiles ??= IMAGE_SAMPLES.map((sample) => readFileSync(join(__dirname, '..', 'test', 'fixtures', 'images', sample.file)));
+  return imageFiles;
+}
+
 let imageData: string[] | undefined;
-/** The `i`-th image sample, base64 (files read once): JPEG and PNG in turn. */
+/** The `i`-th image sample, base64: JPEG and PNG in turn. */
 function sampleImage(i: number): { data: string; contentType: string } {
-  imageData ??= IMAGE_SAMPLES.map((sample) => readFileSync(join(__dirname, '..', 'test', 'fixtures', 'images', sample.file)).toString('base64'));
+  imageData ??= imageSampleFiles().map((bytes) => bytes.toString('base64'));
   const k = i % IMAGE_SAMPLES.length;
   return { data: imageData[k] as string, contentType: IMAGE_SAMPLES[k]?.contentType as string };
 }

@@ -14,6 +14,7 @@ export {
   type PipelineDefinition,
   type PullSubscriptionSpec,
   type RouteSpec,
+  type PipelineAttributeOf,
   type StageAttributeOf,
   type StageKeyOf,
   type StageSpec,

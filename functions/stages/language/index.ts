@@ -1,4 +1,4 @@
-import { defineStage } from '../../../toolkit/core';
+import { defineStage, type PipelineAttributeOf } from '../../../toolkit/core';
 import { definition } from '../../definition';
 import { loadLanguageIdentifier } from '../../models/language-identifier';
 import { textContentTypeProblem } from '../content-types';
@@ -15,7 +15,7 @@ export default defineStage(definition, ['language', 'ocrLanguage'], {
   expects: TEXT_REQUEST_EXPECTS,
   output: languageOutputSchema,
   // Everything that is not an image comes here: refuse what is neither text nor text read from an image.
-  contentProblem: (attributes) => textContentTypeProblem(attributes['contentType']),
+  contentProblem: (attributes) => textContentTypeProblem(attributes['contentType' satisfies PipelineAttributeOf<typeof definition>]),
   loadDependencies: async () => ({ identifier: await loadLanguageIdentifier() }),
   handle: handleLanguage,
 });

@@ -2,36 +2,16 @@
  * Tracing off (no SDK installed, as `npm start` runs by default): nothing is recorded, and the context a message
  * arrived with goes on to the next hop under both carriers, so an official-client consumer still joins the trace.
  */
-import { z } from 'zod';
-import { definition as pipeline } from '../../fixtures/pipelines/help-desk';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
-import { compileTopology } from '../../../toolkit/core/pipeline/compile';
-import { createLogger } from '../../../toolkit/core/runtime/logger';
-import { createStageHandler } from '../../../toolkit/core/runtime/stage-handler';
-import { pushBody } from '../../support/factories/push-body';
-import { send } from '../../support/fakes/http';
-import { FakePublisher } from '../../support/fakes/publisher';
+import { textStageHarness } from '../../support/factories/text-stage-harness';
 
-const topology = compileTopology(pipeline, { project: 'test-project', prefix: 'dev' });
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
+/** Pushes one message with `attributes`; what the stage published on and the line it logged. */
 async function deliver(attributes: Record<string, string>) {
-  const publisher = new FakePublisher();
-  const lines: string[] = [];
-  const handler = createStageHandler(
-    {
-      stage: 'language',
-      input: z.object({ text: z.string() }),
-      expects: 'JSON {"text": string}',
-      output: z.object({ text: z.string() }),
-      loadDependencies: async () => ({}),
-      handle: (input) => ({ data: input, attributes: { lang: 'en' } }),
-    },
-    { topology, publisher, logger: createLogger({}, (line) => lines.push(line)), now: () => new Date('2024-05-01T12:00:01Z') },
-  );
-  await send(handler, { body: pushBody({ data: { text: 'hello' }, attributes }), path: topology.stages['language']?.pushPath ?? '/' });
-  const log = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => 'outcome' in entry);
-  return { attributes: publisher.published[0]?.message.attributes ?? {}, log };
+  const stage = textStageHarness({ now: new Date('2024-05-01T12:00:01Z') });
+  await stage.deliver(attributes);
+  return { attributes: stage.publisher.published[0]?.message.attributes ?? {}, log: stage.logLine() };
 }
 
 describe('with tracing off', () => {

@@ -4,22 +4,15 @@
  */
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
-import { z } from 'zod';
-import { definition as pipeline } from '../../fixtures/pipelines/help-desk';
 import { ATTR } from '../../../toolkit/core/pipeline/attributes';
-import { compileTopology } from '../../../toolkit/core/pipeline/compile';
 import { PermanentError } from '../../../toolkit/core/runtime/errors';
-import { createLogger } from '../../../toolkit/core/runtime/logger';
 import { createMicroBatcher } from '../../../toolkit/core/runtime/micro-batcher';
-import { createStageHandler } from '../../../toolkit/core/runtime/stage-handler';
 import { extractTraceContext, traceContextAttributes } from '../../../toolkit/core/runtime/tracing';
 import { installTracing, type Tracing } from '../../../toolkit/core/runtime/tracing-setup';
 import { trace } from '@opentelemetry/api';
-import { pushBody } from '../../support/factories/push-body';
-import { send } from '../../support/fakes/http';
-import { FakePublisher } from '../../support/fakes/publisher';
+import { helpDeskTopology, textStageHarness } from '../../support/factories/text-stage-harness';
 
-const topology = compileTopology(pipeline, { project: 'test-project', prefix: 'dev' });
+const topology = helpDeskTopology;
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
 const CLIENT_PARENT = 'b7ad6b7169203331';
@@ -32,25 +25,7 @@ beforeAll(async () => {
 afterAll(() => tracing.shutdown());
 beforeEach(() => tracing.reset());
 
-function harness(handle: (text: string) => Promise<string> | string = (text) => text.toUpperCase()) {
-  const publisher = new FakePublisher();
-  const lines: string[] = [];
-  const handler = createStageHandler(
-    {
-      stage: 'language',
-      input: z.object({ text: z.string() }),
-      expects: 'JSON {"text": string}',
-      output: z.object({ text: z.string() }),
-      loadDependencies: async () => ({}),
-      handle: async (input) => ({ data: { text: await handle(input.text) }, attributes: { lang: 'en' } }),
-    },
-    { topology, publisher, logger: createLogger({}, (line) => lines.push(line)), now: () => NOW },
-  );
-  const path = topology.stages['language']?.pushPath ?? '/';
-  const deliver = (attributes: Record<string, string>, messageId = '42') => send(handler, { body: pushBody({ messageId, data: { text: 'hello' }, attributes }), path });
-  const logLine = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => 'outcome' in entry);
-  return { publisher, deliver, logLine };
-}
+const harness = (handle: (text: string) => Promise<string> | string = (text) => text.toUpperCase()) => textStageHarness({ now: NOW, handle });
 
 const named = (name: string): ReadableSpan => {
   const found = tracing.finishedSpans().filter((s) => s.name === name);

@@ -177,6 +177,12 @@ export function definePipeline<const D extends PipelineDefinition>(definition: D
 /** Keys of a pipeline definition's stages. */
 export type StageKeyOf<D> = D extends { readonly stages: infer S } ? keyof S & string : never;
 
+/**
+ * The attributes a definition declares for its publishers (`attributes`): a stage that reads one by name writes
+ * `'name' satisfies PipelineAttributeOf<typeof definition>`, so a rename in the definition is a compile error.
+ */
+export type PipelineAttributeOf<D> = D extends { readonly attributes: infer A } ? keyof A & string : never;
+
 /** The attributes a stage of a definition declares in `sets`. */
 export type StageAttributeOf<D, K> = D extends { readonly stages: infer S }
   ? K extends keyof S

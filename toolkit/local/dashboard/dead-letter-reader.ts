@@ -3,22 +3,11 @@ import { listDeadLetters, replayDeadLetters, type DeadLetter, type ReplaySummary
 import type { CompiledTopology } from '../../core/pipeline/topology';
 import { DASHBOARD_DEFAULTS } from './defaults';
 
-/** A dead letter as the page shows it; `data` is the payload as text, cut to a preview. */
-export interface DeadLetterView {
-  readonly messageId: string;
-  readonly reason: string;
-  readonly error?: string;
-  readonly stage?: string;
-  readonly attempts?: number;
-  readonly deadLetteredAt: string;
-  readonly correlationId?: string;
-  readonly replayTopic?: string;
-  readonly replayProblem?: string;
-  readonly replayCount: number;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly data: string;
-  readonly dataBytes: number;
-}
+/**
+ * A dead letter as the page shows it: every field `aipipe dlq list` describes, with `data` as text cut to a
+ * preview and its full size in `dataBytes`.
+ */
+export type DeadLetterView = Omit<DeadLetter, 'pulled' | 'data'> & { readonly data: string; readonly dataBytes: number };
 
 /** The dead letters as last read. */
 export interface DeadLetterList {
